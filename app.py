@@ -1,0 +1,17 @@
+"""LayerLab: routes only. Each page lives in pages/ and calls into core/."""
+import streamlit as st
+
+
+def run() -> None:
+    st.set_page_config(page_title="LayerLab", page_icon="🧱", layout="wide")
+    pages = {
+        "Start": [st.Page("pages/home.py", title="Home", icon="🏠", default=True)],
+        "Workbench": [
+            st.Page("pages/data.py", title="Data", icon="📊"),
+            st.Page("pages/build.py", title="Build", icon="🧱"),
+        ],
+    }
+    st.navigation(pages).run()
+
+
+run()

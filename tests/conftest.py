@@ -1,0 +1,11 @@
+"""Shared fixtures: every test gets its own LayerLab home (store, uploads, workspace)."""
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def layerlab_home(tmp_path, monkeypatch):
+    home = tmp_path / "layerlab_home"
+    home.mkdir()
+    monkeypatch.setenv("LAYERLAB_HOME", str(home))
+    monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
+    return home

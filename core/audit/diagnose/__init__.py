@@ -1,0 +1,22 @@
+"""Diagnose a run: plain-language findings, each with evidence and what to try next.
+
+`diagnose(facts)` runs every rule on a `RunFacts` and returns the findings, problems first.
+Kinds are stable strings (see KINDS) so scripts and the model card can rely on them.
+"""
+from core.audit.diagnose import _findings as _f
+from core.audit.diagnose import _layers as _l
+from core.audit.diagnose._findings import KINDS, Finding, RunFacts
+
+__all__ = ["KINDS", "Finding", "RunFacts", "diagnose"]
+
+_RULES = (_f.diverged, _f.overfitting, _f.underfitting, _f.lr_too_high, _f.lr_too_low,
+          _l.dead_units, _l.vanishing_gradients, _l.exploding_gradients,
+          _l.no_better_than_baseline, _l.class_imbalance, _l.possible_leakage)
+
+
+def diagnose(facts: RunFacts) -> list[Finding]:
+    found = [f for rule in _RULES if (f := rule(facts)) is not None]
+    if any(f.kind == "diverged" for f in found):
+        # Curves after a divergence are meaningless; only say what matters.
+        found = [f for f in found if f.kind in ("diverged", "exploding_gradients", "class_imbalance")]
+    return sorted(found, key=lambda f: f.severity != "problem")

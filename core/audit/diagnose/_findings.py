@@ -1,0 +1,128 @@
+"""Plain-language diagnosis of a run from its curves and per-layer internals.
+
+Each rule follows the debugging checklist of the whitepapers (shared/references/000): loss
+curves for over/underfitting, the learning rate from oscillating or flat loss, activations
+and gradients for dead units and vanishing/exploding gradients. Rules are written by hand
+because no library turns training curves into advice; each returns data (kind, severity,
+evidence, advice) that the page renders and the store keeps with the run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("diverged", "overfitting", "underfitting", "lr_too_high", "lr_too_low", "dead_units",
+         "vanishing_gradients", "exploding_gradients", "no_better_than_baseline",
+         "class_imbalance", "possible_leakage")
+
+
+@dataclass
+class Finding:
+    kind: str  # one of KINDS: stable, for scripts and the model card
+    severity: str  # "problem" (fix it) or "warning" (worth a look)
+    title: str
+    evidence: str  # the number or the chart region that shows it
+    advice: str  # what to try next
+    epochs: tuple[int, int] | None = None  # the region of the curves it refers to
+    layers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class RunFacts:
+    """What the rules look at; built from a run's store records (see `facts_from_run`)."""
+
+    task: str  # "binary" | "multiclass" | "regression"
+    status: str
+    train_loss: list[float | None]  # per epoch, index 0 = before training
+    val_loss: list[float | None]
+    train_metric: list[float | None]  # accuracy, or R² for regression
+    val_metric: list[float | None]
+    internals: list  # LayerStat-like objects: epoch, layer, grad_norm, weight_norm, dead_fraction
+    baseline: float | None = None  # majority-class accuracy (classification) or 0.0 R²
+    test_metric: float | None = None
+    class_shares: dict[str, float] = field(default_factory=dict)
+    dataset: str = ""
+
+
+def _finite(xs) -> list[float]:
+    return [x for x in xs if x is not None and math.isfinite(x)]
+
+
+def diverged(f: RunFacts) -> Finding | None:
+    losses = f.train_loss + f.val_loss
+    bad = f.status == "diverged" or any(x is not None and not math.isfinite(x) for x in losses)
+    if not bad:
+        return None
+    return Finding("diverged", "problem", "Training diverged",
+                   "The loss became infinite or not a number, so the weights are no longer usable.",
+                   "Lower the learning rate (try 10x smaller), add gradient clipping (norm 1.0), "
+                   "and check that the inputs are scaled.")
+
+
+def overfitting(f: RunFacts) -> Finding | None:
+    val = f.val_loss
+    pts = [(i, v) for i, v in enumerate(val) if v is not None and math.isfinite(v)]
+    if len(pts) < 4:
+        return None
+    best_epoch, best = min(pts, key=lambda p: p[1])
+    last_epoch, last = pts[-1]
+    train_last = _finite(f.train_loss)[-1] if _finite(f.train_loss) else None
+    # Validation loss rose clearly after its best while the train loss kept improving.
+    rose = last > best * 1.10 and last - best > 0.01 and last_epoch - best_epoch >= 2
+    if not rose or train_last is None or train_last >= last:
+        return None
+    gap = last - train_last
+    return Finding("overfitting", "problem", "The model is overfitting",
+                   f"Validation loss was lowest at epoch {best_epoch} ({best:.3f}) and rose to "
+                   f"{last:.3f} by epoch {last_epoch}, while training loss fell to {train_last:.3f} "
+                   f"(gap {gap:.3f}).",
+                   "Turn on early stopping, add Dropout or L2, use a smaller model, or get more data.",
+                   epochs=(best_epoch, last_epoch))
+
+
+def underfitting(f: RunFacts) -> Finding | None:
+    if f.baseline is None or f.task == "regression":
+        return None
+    tm = _finite(f.train_metric)
+    if len(tm) < 3:
+        return None
+    # Even on the data it learns from, the model barely beats always answering the majority.
+    if tm[-1] > f.baseline + 0.02:
+        return None
+    return Finding("underfitting", "problem", "The model is underfitting",
+                   f"Training accuracy ends at {tm[-1]:.1%}, hardly above the {f.baseline:.1%} "
+                   "of always answering the most common class.",
+                   "Train longer, raise the learning rate, or use a bigger model (more units or layers).")
+
+
+def lr_too_high(f: RunFacts) -> Finding | None:
+    tl = _finite(f.train_loss[1:])
+    if len(tl) < 6:
+        return None
+    diffs = [b - a for a, b in zip(tl, tl[1:])]
+    ups = sum(d > 0 for d in diffs)
+    swing = max(tl[len(tl) // 2:]) - min(tl[len(tl) // 2:])
+    # Many rises and big swings in the second half: steps overshoot the minimum.
+    if ups / len(diffs) < 0.35 or swing < 0.1 * max(min(tl), 1e-8):
+        return None
+    return Finding("lr_too_high", "warning", "The learning rate looks too high",
+                   f"The training loss went up in {ups} of {len(diffs)} epochs and swings by "
+                   f"{swing:.3f} in the second half instead of settling.",
+                   "Lower the learning rate (try 3-10x smaller) or use a schedule (cosine, reduce-on-plateau).")
+
+
+def lr_too_low(f: RunFacts) -> Finding | None:
+    tl = _finite(f.train_loss)
+    if len(tl) < 4 or tl[0] <= 0:
+        return None
+    drop = (tl[0] - tl[-1]) / tl[0]
+    # Loss barely moved over the whole run: steps are too small to make progress.
+    if drop > 0.02:
+        return None
+    return Finding("lr_too_low", "warning", "The learning rate looks too low",
+                   f"The training loss moved only {drop:.1%} from {tl[0]:.3f} to {tl[-1]:.3f} "
+                   f"in {len(tl) - 1} epochs.",
+                   "Raise the learning rate (try 10x larger), or use the learning-rate finder.")

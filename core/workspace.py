@@ -21,8 +21,14 @@ from core.spec._schema import ModelSpec
 log = logging.getLogger(__name__)
 
 
+def _default_dataset() -> DatasetRef:
+    from core.data import default_ref
+
+    return default_ref("adult")  # with its target and sensitive columns (sex, race) filled in
+
+
 class Workspace(BaseModel):
-    dataset: DatasetRef = Field(default_factory=DatasetRef)
+    dataset: DatasetRef = Field(default_factory=_default_dataset)
     spec: ModelSpec | None = None  # None: the Build page starts from the preset for the dataset
     train_config: dict | None = None  # the Train page's last choices (validated by core.train)
 

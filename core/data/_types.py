@@ -51,6 +51,8 @@ class ColumnInfo:
     n_unique: int
     examples: list[str]
     note: str = ""  # plain words, e.g. "a distinct value in every row: looks like an id"
+    # The texts that stood for "no value" in the file (e.g. ['?'] in UCI Adult); '' is an empty cell.
+    missing_markers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -100,5 +102,8 @@ class PreparedData:
     sensitive_test: Any
     preprocessor: Any  # fitted sklearn ColumnTransformer (tabular) or None
     report: list[str]  # plain sentences: what preprocessing did
-    majority_baseline: float | None  # accuracy of always answering the majority class (train split)
-    mean_baseline: dict[str, float] | None = None  # regression: MAE/R² of predicting the train mean
+    # Accuracy on the test split of always answering the majority class of the train split.
+    majority_baseline: float | None
+    # Regression: test-split error of always predicting the train mean: {mean, mae, rmse, r2}.
+    mean_baseline: dict[str, float] | None = None
+    majority_class: str | None = None  # the class the majority baseline always answers

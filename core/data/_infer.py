@@ -1,0 +1,150 @@
+"""From text columns to typed columns, each with a kind a person can check and correct.
+
+Kinds decide preprocessing: numeric (scaled), categorical and boolean (one-hot), and id,
+date, text (left out of the model inputs, with a note saying why).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from core.data._csv import MISSING_MARKERS
+from core.data._types import ColumnInfo, ColumnKind, Task
+from core.errors import DataError
+
+_TRUE_FALSE = [{"true", "false"}, {"yes", "no"}, {"t", "f"}, {"y", "n"}]
+_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+_ID_NAME_RE = re.compile(r"(^|[_\s-])(id|uuid|key|index)$|^unnamed", re.IGNORECASE)
+MAX_CLASSES = 100  # more than this is almost never a real class label, and one-hot outputs explode
+_MAX_CATEGORIES = 100  # a text column with more distinct values than this is free text
+
+
+def _looks_numeric(s: pd.Series) -> bool:
+    sample = s.dropna().head(100)
+    return len(sample) > 0 and bool(pd.to_numeric(sample, errors="coerce").notna().all())
+
+
+def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Strip text, turn missing markers into NaN, and make number-only columns numeric.
+
+    Returns the typed frame and, per column, the markers that stood for missing values.
+    """
+    out, markers = {}, {}
+    for col in raw.columns:
+        s = raw[col]
+        if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
+            out[col] = s
+            markers[col] = []
+            continue
+        s = s.str.strip()
+        missing = s.isin(MISSING_MARKERS)
+        markers[col] = sorted(set(s[missing].unique())) if missing.any() else []
+        s = s.mask(missing)
+        if not _looks_numeric(s):  # cheap test first: to_numeric on a text column is slow
+            out[col] = s
+            continue
+        num = pd.to_numeric(s, errors="coerce")
+        n_present = int(s.notna().sum())
+        if n_present and int(num.notna().sum()) == n_present and np.isfinite(num.dropna()).all():
+            if not missing.any() and (num == num.round()).all():
+                num = num.astype(np.int64)
+            out[col] = num
+        else:
+            out[col] = s
+    return pd.DataFrame(out), markers
+
+
+def _is_integer_valued(values: pd.Series) -> bool:
+    return ptypes.is_integer_dtype(values) or bool((values == values.round()).all())
+
+
+def infer_kind(series: pd.Series) -> ColumnKind:
+    """Guess what a column holds from its values (and, for ids, its name)."""
+    values = series.dropna()
+    n, n_unique = len(values), int(values.nunique())
+    if n == 0:
+        return "categorical"
+    if ptypes.is_bool_dtype(values):
+        return "boolean"
+    if ptypes.is_numeric_dtype(values):
+        if n_unique == 2 and set(values.unique()) <= {0, 1}:
+            return "boolean"
+        all_distinct = n_unique == len(series) and n >= 20
+        if all_distinct and _is_integer_valued(values):
+            steps = np.diff(np.sort(values.to_numpy()))
+            if _ID_NAME_RE.search(str(series.name)) or (len(steps) and (steps == steps[0]).all()):
+                return "id"  # 1, 2, 3, ... or a column named like an id
+        return "numeric"
+    text = values.astype(str)
+    lowered = set(text.str.lower().unique())
+    if n_unique == 2 and any(lowered == pair for pair in _TRUE_FALSE):
+        return "boolean"
+    sample = text.head(200)
+    if sample.str.match(_DATE_RE).mean() >= 0.9:
+        return "date"
+    if n_unique == len(series) and n >= 20:
+        return "text" if sample.str.contains(" ").mean() > 0.5 else "id"
+    if n_unique > _MAX_CATEGORIES and n_unique > 0.5 * n:
+        return "text"
+    return "categorical"
+
+
+def detect_task(series: pd.Series, kind: ColumnKind) -> Task:
+    """Classification when the target holds labels or a few whole numbers, else regression."""
+    values = series.dropna()
+    n_unique = int(values.nunique())
+    if kind == "boolean" or n_unique == 2:
+        return "binary"
+    if kind == "numeric" and ptypes.is_numeric_dtype(values):
+        if _is_integer_valued(values) and n_unique <= 20 and n_unique <= max(3, 0.1 * len(values)):
+            return "multiclass"
+        return "regression"
+    return "multiclass"
+
+
+def _example_values(values: pd.Series) -> list[str]:
+    out = []
+    for v in values.unique()[:3]:
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        out.append(str(v))
+    return out
+
+
+def _note(kind: ColumnKind, inferred: ColumnKind, n_missing: int, n_rows: int, markers: list[str]) -> str:
+    parts = []
+    if kind != inferred:
+        parts.append(f"you set this to {kind} (looked {inferred})")
+    elif kind == "id":
+        parts.append("a distinct value in every row: looks like an id, left out")
+    elif kind == "date":
+        parts.append("holds dates: left out of the model inputs")
+    elif kind == "text":
+        parts.append("free text with many distinct values: left out (set it to categorical to use it)")
+    if n_missing:
+        shown = ", ".join(f"'{m}'" if m else "empty cells" for m in markers) if markers else "empty cells"
+        parts.append(f"{n_missing:,} of {n_rows:,} values missing ({shown})")
+    return "; ".join(parts)
+
+
+def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
+                 overrides: dict[str, ColumnKind]) -> list[ColumnInfo]:
+    infos = []
+    for col in frame.columns:
+        s = frame[col]
+        inferred = infer_kind(s)
+        kind = overrides.get(col, inferred)
+        if kind == "numeric" and not ptypes.is_numeric_dtype(s):
+            bad = s.dropna()[pd.to_numeric(s.dropna(), errors="coerce").isna()]
+            raise DataError(f"Column '{col}' cannot be numeric: values such as '{bad.iloc[0]}' are "
+                            "not numbers. Set it to categorical, or fix the values in the CSV.")
+        n_missing = int(s.isna().sum())
+        infos.append(ColumnInfo(
+            name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
+            n_unique=int(s.nunique()), examples=_example_values(s.dropna()),
+            note=_note(kind, inferred, n_missing, len(s), markers.get(col, [])),
+            missing_markers=list(markers.get(col, []))))
+    return infos

@@ -1,0 +1,186 @@
+"""LocalJobRunner: a bounded pool of detached worker processes on this machine.
+
+The queue lives in the store's database, not in memory, so any process (the web server, a
+worker, the CLI) can submit, cancel and reap, and a restart of the web server loses nothing.
+Workers are started on demand (one per free slot when jobs wait), import torch once and stay
+warm, and exit after an idle period. Whoever looks next (`reap`) notices a dead worker.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import sqlalchemy as sa
+
+from core import settings
+from core.errors import LayerLabError
+from core.jobs._base import JobRunner, JobStatus
+from core.jobs._procs import HOST, kill_hard, pid_alive, spawn_worker
+from core.jobs._queue import JobQueue
+from core.jobs._registry import JOBS
+from core.runs._sql import runs_t
+
+log = logging.getLogger(__name__)
+
+# A worker that reserved a slot but has not started within this time is treated as lost.
+_START_TIMEOUT_S = 60.0
+# On another host only the heartbeat tells us a process is alive.
+_HEARTBEAT_TIMEOUT_S = 60.0
+
+
+def stop_grace_s() -> float:
+    """How long a cooperative stop may take before the worker is killed."""
+    return float(os.environ.get("LAYERLAB_STOP_GRACE_S", "8"))
+
+
+def death_reason(store, run_id: str, what: str = "worker process") -> str:
+    """Plain words on where a killed run stopped and what it kept."""
+    run = store.get_run(run_id)
+    done = max((row.epoch for row in store.epochs(run_id)), default=0)
+    during = f"during epoch {run.epoch}" if run.epoch else "before training started"
+    kept = (f"the last checkpoint from epoch {done} is kept." if run.checkpoint_path and done
+            else "no checkpoint had been saved yet.")
+    return f"The {what} stopped (killed or out of memory) {during}; {kept}"
+
+
+class LocalJobRunner(JobRunner):
+    """Runs jobs in up to `slots` detached worker processes on this machine."""
+
+    def __init__(self, store, slots: int | None = None):
+        self.store = store
+        self.slots = int(slots or max(1, (os.cpu_count() or 2) // 2))
+        self.q = JobQueue(store)
+        if getattr(store, "reaper", "absent") is None:
+            store.reaper = self.reap  # get/list of runs notice dead workers
+
+    # --- public API ------------------------------------------------------------------------
+    def submit(self, name: str, args: dict, *, run_id: str | None = None) -> str:
+        if name not in JOBS:
+            raise LayerLabError(f"Unknown job '{name}'; known jobs: {', '.join(sorted(JOBS))}.")
+        job_id = self.q.enqueue(name, args, run_id)
+        self.reap()  # also starts a worker when none is free
+        return job_id
+
+    def cancel(self, job_id_or_run_id: str) -> None:
+        job = self.q.find(job_id_or_run_id)
+        if job is None:
+            return
+        if job["status"] == "queued" and self.q.cancel_queued(job["id"]):
+            if job["run_id"]:
+                self._stop_queued_run(job["run_id"])
+            return
+        if job["status"] == "running":
+            self.q.request_cancel(job["id"])
+            if job["run_id"]:
+                self.store.request_stop(job["run_id"])
+
+    def status(self, job_id: str) -> JobStatus:
+        job = self.q.find(job_id)
+        if job is None:
+            raise LayerLabError(f"There is no job '{job_id}'.")
+        return self.q.to_status(job, self._positions().get(job["id"]))
+
+    def queue(self) -> list[JobStatus]:
+        self.reap()
+        rows = self.q.jobs(("running",)) + self.q.jobs(("queued",))
+        positions = self._positions()
+        return [self.q.to_status(r, positions.get(r["id"])) for r in rows]
+
+    def reap(self) -> None:
+        now = time.time()
+        self._reap_workers(now)
+        self._reap_runs(now)
+        self._ensure_workers()
+
+    def shutdown(self) -> None:
+        """Kill this machine's workers now (tests, benchmarks); their running jobs fail."""
+        for w in self.q.workers():
+            if w["host"] == HOST and w["pid"]:
+                kill_hard(w["pid"])
+            self.q.remove_worker(w["slot"], w["pid"])
+
+    # --- internals -------------------------------------------------------------------------
+    def _positions(self) -> dict[str, int]:
+        return {r["id"]: i + 1 for i, r in enumerate(self.q.jobs(("queued",)))}
+
+    def _stop_queued_run(self, run_id: str) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(runs_t.update().where(runs_t.c.id == run_id, runs_t.c.status == "queued")
+                         .values(status="stopped", finished_at=time.time()))
+
+    def _worker_dead(self, w: dict, now: float) -> bool:
+        if w["pid"] is None:
+            return now - w["started_at"] > _START_TIMEOUT_S
+        if w["host"] == HOST:
+            return not pid_alive(w["pid"])
+        return now - (w["heartbeat_at"] or w["started_at"]) > _HEARTBEAT_TIMEOUT_S
+
+    def _reap_workers(self, now: float) -> None:
+        for w in self.q.workers():
+            if self._worker_dead(w, now) and self.q.remove_worker(w["slot"], w["pid"]):
+                log.warning("worker in slot %s (pid %s) is gone", w["slot"], w["pid"])
+        for job in self.q.jobs(("running",)):
+            dead = (job["host"] == HOST and not pid_alive(job["pid"])) or (
+                job["host"] != HOST and not any(w["pid"] == job["pid"] for w in self.q.workers()))
+            if not dead:
+                continue
+            cancelled = job["cancel_requested_at"] is not None
+            if job["run_id"] and self._run_status(job["run_id"]) == "running":
+                self._fail_run(job["run_id"], "worker process")
+            self.q.finish(job["id"], job["slot"], "cancelled" if cancelled else "failed",
+                          error=None if cancelled else "The worker process stopped unexpectedly.")
+
+    def _run_status(self, run_id: str) -> str | None:
+        with self.store.engine.begin() as conn:
+            return conn.execute(sa.select(runs_t.c.status).where(runs_t.c.id == run_id)).scalar()
+
+    def _fail_run(self, run_id: str, what: str) -> None:
+        reason = death_reason(self.store, run_id, what)
+        self.store.set_status(run_id, "failed", error=reason,
+                              advice="Start the run again; if it keeps happening, use a smaller "
+                                     "batch size or model (the machine may be out of memory).")
+        self.store.log(run_id, "ERROR", reason)
+
+    def _reap_runs(self, now: float) -> None:
+        """Runs trained outside a job (CLI) or whose stop is overdue."""
+        with self.store.engine.begin() as conn:
+            rows = conn.execute(sa.select(runs_t.c.id, runs_t.c.pid, runs_t.c.host,
+                                          runs_t.c.heartbeat_at, runs_t.c.stop_requested_at)
+                                .where(runs_t.c.status == "running")).all()
+        for r in rows:
+            local = r.host == HOST
+            if r.pid and ((local and not pid_alive(r.pid)) or
+                          (not local and now - (r.heartbeat_at or now) > _HEARTBEAT_TIMEOUT_S)):
+                job = self.q.find(r.id)
+                self._fail_run(r.id, "worker process" if job and job["status"] == "running"
+                               else "training process")
+            elif r.stop_requested_at and now - r.stop_requested_at > stop_grace_s() and local:
+                log.warning("run %s did not stop within the grace period; killing pid %s",
+                            r.id, r.pid)
+                kill_hard(r.pid)
+                self.store.set_status(r.id, "stopped", error="Stopped by force: the training "
+                                      "process did not stop by itself in time.")
+
+    def _ensure_workers(self) -> None:
+        queued = self.q.jobs(("queued",))
+        if not queued:
+            return
+        workers = self.q.workers()
+        idle = sum(1 for w in workers if not w["job_id"])
+        need = min(self.slots - len(workers), len(queued) - idle)
+        used = {w["slot"] for w in workers}
+        # Each worker gets its share of the cores (LAYERLAB_WORKER_THREADS overrides): more
+        # threads than cores makes small models much slower, not faster.
+        threads = int(os.environ.get("LAYERLAB_WORKER_THREADS") or
+                      max(1, (os.cpu_count() or 1) // self.slots))
+        for slot in range(self.slots):
+            if need <= 0:
+                break
+            if slot in used or not self.q.reserve_slot(slot):
+                continue
+            log_path = settings.home() / "logs" / f"worker-{slot}.log"
+            pid = spawn_worker(self.store.url, slot, threads, log_path)
+            self.q.set_worker_pid(slot, pid)
+            log.info("started worker pid %s in slot %s", pid, slot)
+            need -= 1

@@ -1,0 +1,100 @@
+"""A worker process: `python -m core.jobs.worker --url URL --slot N` (started by LocalJobRunner).
+
+It imports torch once, then takes jobs from the queue one at a time, heartbeats from a
+thread, reaps dead peers while idle, and exits after LAYERLAB_WORKER_IDLE_S without work.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import threading
+import time
+
+from core.jobs._local import LocalJobRunner
+from core.jobs._queue import JobQueue
+from core.jobs._registry import resolve_job
+from core.runs._sql import SqlRunStore
+
+log = logging.getLogger("core.jobs.worker")
+_POLL_S = 0.05  # a queued job starts within ~this long on a warm worker
+_REAP_EVERY_S = 2.0
+
+
+def _idle_limit_s() -> float:
+    return float(os.environ.get("LAYERLAB_WORKER_IDLE_S", "600"))
+
+
+def _heartbeat_loop(q: JobQueue, slot: int, lost: threading.Event) -> None:
+    while not lost.is_set():
+        try:
+            if not q.worker_heartbeat(slot):
+                lost.set()  # our slot was reaped or given to another worker: finish and go
+        except Exception:  # noqa: BLE001 - a busy database must not kill the worker
+            log.exception("heartbeat failed")
+        time.sleep(1.0)
+
+
+def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
+    import json
+
+    run_id = job["run_id"]
+    log.info("job %s (%s) started%s", job["id"], job["name"], f" for {run_id}" if run_id else "")
+    try:
+        resolve_job(job["name"])(json.loads(job["args"]), store=store, job_id=job["id"],
+                                 run_id=run_id)
+    except Exception as exc:  # noqa: BLE001 - report every failure in the store, keep serving
+        log.exception("job %s failed", job["id"])
+        q.finish(job["id"], slot, "failed", error=str(exc))
+        if run_id and store.get_run(run_id).status in ("queued", "running"):
+            store.set_status(run_id, "failed", error=f"The job failed: {exc}")
+        return
+    q.finish(job["id"], slot, "done")
+
+
+def serve(url: str, slot: int, threads: int) -> None:
+    store = SqlRunStore(url)
+    q = JobQueue(store)
+    q.set_worker_pid(slot, os.getpid())
+    import torch  # noqa: F401 - imported once here so each job starts warm
+
+    import core.train.loop  # noqa: F401
+    torch.set_num_threads(max(1, threads))
+    runner = LocalJobRunner(store)
+    lost = threading.Event()
+    threading.Thread(target=_heartbeat_loop, args=(q, slot, lost), daemon=True).start()
+    last_work = last_reap = time.monotonic()
+    log.info("worker pid %s ready in slot %s", os.getpid(), slot)
+    while not lost.is_set():
+        job = q.claim(slot) if q.jobs(("queued",)) else None
+        now = time.monotonic()
+        if job is not None:
+            _run_one(store, q, slot, job)
+            last_work = time.monotonic()
+            continue
+        if now - last_work > _idle_limit_s():
+            if q.remove_worker(slot, os.getpid(), only_if_idle_queue=True):
+                break
+        if now - last_reap > _REAP_EVERY_S:
+            last_reap = now
+            try:
+                runner.reap()
+            except Exception:  # noqa: BLE001
+                log.exception("reap failed")
+        time.sleep(_POLL_S)
+    log.info("worker pid %s exits", os.getpid())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="LayerLab job worker")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--slot", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serve(args.url, args.slot, args.threads)
+
+
+if __name__ == "__main__":
+    main()

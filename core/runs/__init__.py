@@ -1,0 +1,21 @@
+"""The run store: every run's spec, config, curves, internals, checkpoint path, audits and logs.
+
+A run is identified by a short id ("run-0007"); everything about it is reachable from that id.
+`open_store()` opens the SQLite file in LayerLab's home (WAL mode, so the web server and
+several worker processes can write at once); any SQLAlchemy URL works the same way.
+"""
+from __future__ import annotations
+
+from core.runs._base import RunStore
+from core.runs._sql import SqlRunStore
+from core.runs._types import RUN_STATUSES, TERMINAL_STATUSES, EpochRow, LayerStat, LogLine, Run
+
+__all__ = ["open_store", "RunStore", "SqlRunStore", "Run", "EpochRow", "LayerStat", "LogLine",
+           "RUN_STATUSES", "TERMINAL_STATUSES"]
+
+
+def open_store(url: str | None = None) -> RunStore:
+    """Open (and on first use create) the run store; default: the SQLite file in LayerLab's home."""
+    from core import settings
+
+    return SqlRunStore(url or settings.store_url())

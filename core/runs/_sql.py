@@ -1,0 +1,417 @@
+"""SqlRunStore: the run store on SQLAlchemy Core (SQLite file by default, any SQLAlchemy URL later).
+
+Many processes write at once (the web server, several workers, a CLI run), so SQLite runs in
+WAL mode with a busy timeout, and every write is one short transaction through `_tx()`.
+Rows come back as the plain dataclasses of `_types`, never ORM objects.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator
+
+import sqlalchemy as sa
+
+from core.errors import LayerLabError
+from core.runs._base import RunStore
+from core.runs._types import RUN_STATUSES, EpochRow, LayerStat, LogLine, Run
+
+log = logging.getLogger(__name__)
+
+metadata = sa.MetaData()
+
+runs_t = sa.Table(
+    "runs", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), unique=True, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("task", sa.String(20), nullable=False),
+    sa.Column("dataset", sa.Text, nullable=False),
+    sa.Column("dataset_hash", sa.String(80), nullable=False),
+    sa.Column("spec", sa.Text, nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+    sa.Column("preprocessing", sa.Text),
+    sa.Column("seed", sa.Integer),
+    sa.Column("versions", sa.Text),
+    sa.Column("device", sa.String(40)),
+    sa.Column("created_at", sa.Float, nullable=False),  # UTC epoch seconds
+    sa.Column("started_at", sa.Float),
+    sa.Column("finished_at", sa.Float),
+    sa.Column("error", sa.Text),
+    sa.Column("advice", sa.Text),
+    sa.Column("notes", sa.Text),
+    sa.Column("parent_id", sa.String(40)),
+    sa.Column("epoch", sa.Integer),
+    sa.Column("total_epochs", sa.Integer),
+    sa.Column("step", sa.Integer),
+    sa.Column("steps_per_epoch", sa.Integer),
+    sa.Column("eta_s", sa.Float),
+    sa.Column("best_val_loss", sa.Float),
+    sa.Column("best_val_metric", sa.Float),
+    sa.Column("metric_name", sa.String(20)),
+    sa.Column("test_metrics", sa.Text),
+    sa.Column("checkpoint_path", sa.Text),
+    sa.Column("stop_requested_at", sa.Float),
+    sa.Column("heartbeat_at", sa.Float),
+    sa.Column("pid", sa.Integer),
+    sa.Column("host", sa.String(200)),
+    sqlite_autoincrement=True,  # ids are never reused after a delete
+)
+epochs_t = sa.Table(
+    "epochs", metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("epoch", sa.Integer, primary_key=True),
+    sa.Column("train_loss", sa.Float), sa.Column("val_loss", sa.Float),
+    sa.Column("train_metric", sa.Float), sa.Column("val_metric", sa.Float),
+    sa.Column("lr", sa.Float), sa.Column("elapsed_s", sa.Float),
+    sa.Column("extra", sa.Text),
+)
+steps_t = sa.Table(
+    "steps", metadata,
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("loss", sa.Float),
+    sa.Index("ix_steps_run_step", "run_id", "step"),
+)
+internals_t = sa.Table(
+    "internals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(40), nullable=False, index=True),
+    sa.Column("epoch", sa.Integer, nullable=False),
+    sa.Column("layer", sa.String(200), nullable=False),
+    sa.Column("grad_norm", sa.Float), sa.Column("weight_norm", sa.Float),
+    sa.Column("dead_fraction", sa.Float), sa.Column("act_mean", sa.Float),
+    sa.Column("act_std", sa.Float),
+)
+audits_t = sa.Table(
+    "audits", metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("kind", sa.String(80), primary_key=True),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+logs_t = sa.Table(
+    "logs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(40), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("level", sa.String(10), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+)
+
+_JSON_FIELDS = {"dataset", "spec", "config", "preprocessing", "versions", "test_metrics"}
+_TIME_FIELDS = {"created_at", "started_at", "finished_at", "heartbeat_at"}
+_UPDATABLE = {c.name for c in runs_t.columns} - {"seq", "id"}
+
+
+def num(value: Any) -> float | None:
+    """A float for the store, or None for missing/NaN/inf (never a silent 0)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _ts(dt: float | None) -> datetime | None:
+    return None if dt is None else datetime.fromtimestamp(dt, tz=timezone.utc)
+
+
+def _to_db(name: str, value: Any) -> Any:
+    if name in _JSON_FIELDS:
+        return None if value is None else json.dumps(value, default=str)
+    if name in _TIME_FIELDS or name == "stop_requested_at":
+        return value.timestamp() if isinstance(value, datetime) else value
+    if isinstance(value, float):
+        return num(value)
+    return value
+
+
+_ENGINES: dict[tuple[str, int], sa.Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(url: str) -> sa.Engine:
+    """One engine per URL per process (engines must never cross a fork)."""
+    key = (url, os.getpid())
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            engine = sa.create_engine(url, future=True)
+            if engine.dialect.name == "sqlite":
+                @sa.event.listens_for(engine, "connect")
+                def _pragmas(dbapi_conn, _record):  # every new connection, in every process
+                    cur = dbapi_conn.cursor()
+                    cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute("PRAGMA busy_timeout=15000")
+                    cur.execute("PRAGMA synchronous=NORMAL")
+                    cur.close()
+            metadata.create_all(engine)
+            _ENGINES[key] = engine
+        return _ENGINES[key]
+
+
+class SqlRunStore(RunStore):
+    """Run store on SQLAlchemy; see the module docstring."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        # Set by a job runner: called (throttled) from get/list so dead workers are noticed.
+        self.reaper: Callable[[], None] | None = None
+        self._reaping = threading.local()
+        self._last_reap = 0.0
+
+    @contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        """One transaction: commits on success, rolls back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _maybe_reap(self) -> None:
+        if self.reaper is None or getattr(self._reaping, "on", False):
+            return
+        now = time.monotonic()
+        if now - self._last_reap < 1.0:
+            return
+        self._last_reap = now
+        self._reaping.on = True
+        try:
+            self.reaper()
+        except Exception:  # noqa: BLE001 - reaping is best effort; reading must still work
+            log.exception("reaping dead workers failed")
+        finally:
+            self._reaping.on = False
+
+    # --- runs -------------------------------------------------------------------------------
+    def create_run(self, *, name, kind="train", dataset, dataset_hash, spec, config, task,
+                   parent_id=None) -> str:
+        with self._tx() as conn:
+            placeholder = f"new-{os.getpid()}-{time.monotonic_ns()}"
+            seq = conn.execute(runs_t.insert().values(
+                id=placeholder, name=name[:200], kind=kind, status="queued", task=task,
+                dataset=json.dumps(dataset), dataset_hash=dataset_hash, spec=json.dumps(spec),
+                config=json.dumps(config), created_at=time.time(), parent_id=parent_id,
+                notes="", preprocessing="[]", versions="{}", test_metrics="{}",
+            )).inserted_primary_key[0]
+            run_id = f"run-{seq:04d}"
+            conn.execute(runs_t.update().where(runs_t.c.seq == seq).values(id=run_id))
+        return run_id
+
+    def _row_to_run(self, row: sa.Row, position: int | None) -> Run:
+        d = dict(row._mapping)
+        kwargs: dict[str, Any] = {}
+        for f in Run.__dataclass_fields__:
+            if f in ("queue_position", "stop_requested"):
+                continue
+            value = d.get(f)
+            if f in _JSON_FIELDS:
+                value = json.loads(value) if value else ({} if f != "preprocessing" else [])
+            elif f in _TIME_FIELDS:
+                value = _ts(value)
+            kwargs[f] = value
+        kwargs["notes"] = kwargs.get("notes") or ""
+        return Run(**kwargs, queue_position=position,
+                   stop_requested=d.get("stop_requested_at") is not None)
+
+    def _queue_positions(self, conn: sa.Connection) -> dict[str, int]:
+        ids = conn.execute(sa.select(runs_t.c.id).where(runs_t.c.status == "queued")
+                           .order_by(runs_t.c.seq)).scalars().all()
+        return {rid: i + 1 for i, rid in enumerate(ids)}
+
+    def get_run(self, run_id: str) -> Run:
+        self._maybe_reap()
+        with self._tx() as conn:
+            row = conn.execute(sa.select(runs_t).where(runs_t.c.id == run_id)).first()
+            if row is None:
+                raise LayerLabError(f"There is no run '{run_id}'. Pick one from the runs list "
+                                    "(`python -m core runs`).")
+            pos = self._queue_positions(conn).get(run_id) if row.status == "queued" else None
+        return self._row_to_run(row, pos)
+
+    def list_runs(self, limit: int = 500) -> list[Run]:
+        self._maybe_reap()
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(runs_t).order_by(runs_t.c.seq.desc()).limit(limit)).all()
+            positions = self._queue_positions(conn)
+        return [self._row_to_run(r, positions.get(r.id)) for r in rows]
+
+    def _update(self, run_id: str, values: dict[str, Any]) -> None:
+        with self._tx() as conn:
+            conn.execute(runs_t.update().where(runs_t.c.id == run_id).values(**values))
+
+    def set_status(self, run_id, status, *, error=None, advice=None) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"Unknown run status {status!r}; expected one of {RUN_STATUSES}.")
+        values: dict[str, Any] = {"status": status}
+        if error is not None:
+            values["error"] = error
+        if advice is not None:
+            values["advice"] = advice
+        now = time.time()
+        if status == "running":
+            values["started_at"] = now
+        elif status != "queued":
+            values["finished_at"] = now
+            values["eta_s"] = None
+        self._update(run_id, values)
+
+    def update_run(self, run_id, **fields) -> None:
+        unknown = set(fields) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"Run fields {sorted(unknown)} do not exist; known: {sorted(_UPDATABLE)}.")
+        self._update(run_id, {k: _to_db(k, v) for k, v in fields.items()})
+
+    def set_progress(self, run_id, *, epoch, total_epochs, step, steps_per_epoch, eta_s) -> None:
+        self._update(run_id, dict(epoch=epoch, total_epochs=total_epochs, step=step,
+                                  steps_per_epoch=steps_per_epoch, eta_s=num(eta_s),
+                                  heartbeat_at=time.time()))
+
+    def request_stop(self, run_id) -> None:
+        with self._tx() as conn:  # keep the first request's time: the grace period counts from it
+            conn.execute(runs_t.update().where(runs_t.c.id == run_id,
+                                               runs_t.c.stop_requested_at.is_(None))
+                         .values(stop_requested_at=time.time()))
+
+    def stop_requested(self, run_id) -> bool:
+        with self._tx() as conn:
+            value = conn.execute(sa.select(runs_t.c.stop_requested_at)
+                                 .where(runs_t.c.id == run_id)).scalar()
+        return value is not None
+
+    def stop_requested_at(self, run_id) -> float | None:
+        with self._tx() as conn:
+            return conn.execute(sa.select(runs_t.c.stop_requested_at)
+                                .where(runs_t.c.id == run_id)).scalar()
+
+    def heartbeat(self, run_id) -> None:
+        self._update(run_id, {"heartbeat_at": time.time()})
+
+    def claim(self, run_id: str) -> None:
+        """Record that this process trains the run (so a dead process can be noticed)."""
+        self._update(run_id, {"pid": os.getpid(), "host": socket.gethostname(),
+                              "heartbeat_at": time.time()})
+
+    def set_notes(self, run_id, text) -> None:
+        self._update(run_id, {"notes": text})
+
+    def delete_run(self, run_id) -> None:
+        with self._tx() as conn:
+            for table in (epochs_t, steps_t, internals_t, audits_t, logs_t):
+                conn.execute(table.delete().where(table.c.run_id == run_id))
+            conn.execute(runs_t.delete().where(runs_t.c.id == run_id))
+
+    # --- curves and internals ---------------------------------------------------------------
+    def write_epoch(self, run_id, row, *, steps=(), internals=(), fields=None) -> None:
+        """One transaction per epoch: the epoch row, its step points, internals, run fields."""
+        with self._tx() as conn:
+            self._epoch_rows(conn, run_id, row)
+            if steps:
+                conn.execute(steps_t.insert(), self._step_rows(run_id, steps))
+            if internals:
+                conn.execute(internals_t.insert(), self._internal_rows(run_id, row.epoch, internals))
+            values = {k: _to_db(k, v) for k, v in (fields or {}).items()}
+            values["heartbeat_at"] = time.time()
+            conn.execute(runs_t.update().where(runs_t.c.id == run_id).values(**values))
+
+    def add_epoch(self, run_id, row: EpochRow) -> None:
+        with self._tx() as conn:
+            self._epoch_rows(conn, run_id, row)
+
+    @staticmethod
+    def _epoch_rows(conn, run_id, row: EpochRow) -> None:
+        # Re-writing an epoch replaces it.
+        conn.execute(epochs_t.delete().where(epochs_t.c.run_id == run_id,
+                                             epochs_t.c.epoch == row.epoch))
+        conn.execute(epochs_t.insert().values(
+            run_id=run_id, epoch=row.epoch, train_loss=num(row.train_loss),
+            val_loss=num(row.val_loss), train_metric=num(row.train_metric),
+            val_metric=num(row.val_metric), lr=num(row.lr), elapsed_s=num(row.elapsed_s),
+            extra=json.dumps({k: (num(v) if isinstance(v, float) else v)
+                              for k, v in row.extra.items()})))
+
+    def epochs(self, run_id) -> list[EpochRow]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(epochs_t).where(epochs_t.c.run_id == run_id)
+                                .order_by(epochs_t.c.epoch)).all()
+        return [EpochRow(epoch=r.epoch, train_loss=r.train_loss, val_loss=r.val_loss,
+                         train_metric=r.train_metric, val_metric=r.val_metric, lr=r.lr,
+                         elapsed_s=r.elapsed_s, extra=json.loads(r.extra or "{}")) for r in rows]
+
+    def add_steps(self, run_id, points) -> None:
+        if not points:
+            return
+        with self._tx() as conn:
+            conn.execute(steps_t.insert(), self._step_rows(run_id, points))
+
+    @staticmethod
+    def _step_rows(run_id, points) -> list[dict]:
+        return [{"run_id": run_id, "step": int(s), "loss": num(v)} for s, v in points]
+
+    @staticmethod
+    def _internal_rows(run_id, epoch, rows) -> list[dict]:
+        return [dict(run_id=run_id, epoch=epoch, layer=r.layer, grad_norm=num(r.grad_norm),
+                     weight_norm=num(r.weight_norm), dead_fraction=num(r.dead_fraction),
+                     act_mean=num(r.act_mean), act_std=num(r.act_std)) for r in rows]
+
+    def steps(self, run_id, max_points: int = 2000) -> list[tuple[int, float]]:
+        """Step losses; long series come back as bucket means (first step of each bucket)."""
+        with self._tx() as conn:
+            n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(steps_t.c.step))
+                                   .where(steps_t.c.run_id == run_id)).one()
+            if n <= max_points:
+                q = (sa.select(steps_t.c.step, steps_t.c.loss).where(steps_t.c.run_id == run_id)
+                     .order_by(steps_t.c.step))
+            else:
+                width = max(1, math.ceil((last + 1) / max_points))
+                bucket = (steps_t.c.step // width).label("bucket")
+                q = (sa.select(sa.func.min(steps_t.c.step), sa.func.avg(steps_t.c.loss))
+                     .where(steps_t.c.run_id == run_id).group_by(bucket).order_by(bucket))
+            rows = conn.execute(q).all()
+        return [(int(s), float(v)) for s, v in rows if v is not None]
+
+    def add_internals(self, run_id, epoch, rows: list[LayerStat]) -> None:
+        if not rows:
+            return
+        with self._tx() as conn:
+            conn.execute(internals_t.insert(), self._internal_rows(run_id, epoch, rows))
+
+    def internals(self, run_id) -> list[LayerStat]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(internals_t).where(internals_t.c.run_id == run_id)
+                                .order_by(internals_t.c.epoch, internals_t.c.id)).all()
+        return [LayerStat(epoch=r.epoch, layer=r.layer, grad_norm=r.grad_norm,
+                          weight_norm=r.weight_norm, dead_fraction=r.dead_fraction,
+                          act_mean=r.act_mean, act_std=r.act_std) for r in rows]
+
+    # --- audits and logs --------------------------------------------------------------------
+    def save_audit(self, run_id, kind, payload) -> None:
+        with self._tx() as conn:
+            conn.execute(audits_t.delete().where(audits_t.c.run_id == run_id,
+                                                 audits_t.c.kind == kind))
+            conn.execute(audits_t.insert().values(run_id=run_id, kind=kind, created_at=time.time(),
+                                                  payload=json.dumps(payload, default=str)))
+
+    def get_audit(self, run_id, kind) -> dict | None:
+        with self._tx() as conn:
+            value = conn.execute(sa.select(audits_t.c.payload).where(
+                audits_t.c.run_id == run_id, audits_t.c.kind == kind)).scalar()
+        return None if value is None else json.loads(value)
+
+    def log(self, run_id, level, message) -> None:
+        with self._tx() as conn:
+            conn.execute(logs_t.insert().values(run_id=run_id, at=time.time(),
+                                                level=str(level).upper()[:10], message=str(message)))
+
+    def logs(self, run_id) -> list[LogLine]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(logs_t).where(logs_t.c.run_id == run_id)
+                                .order_by(logs_t.c.id)).all()
+        return [LogLine(at=_ts(r.at), level=r.level, message=r.message) for r in rows]

@@ -1,0 +1,92 @@
+"""Self-describing checkpoints: safetensors weights plus spec, config, epoch and metric in the header.
+
+Nothing is ever unpickled: safetensors holds only tensors and a string-to-string header.
+Files are written to a temporary name and renamed, so a crash never leaves half a checkpoint
+under the real name; a damaged file still gets a clear message naming it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from core import settings
+from core.errors import LayerLabError
+
+log = logging.getLogger(__name__)
+_META_KEY = "layerlab"
+
+
+def checkpoint_dir(run_id: str) -> Path:
+    path = settings.home() / "checkpoints" / run_id
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_checkpoint(path: Path, state: dict, meta: dict[str, Any]) -> None:
+    from safetensors.torch import save_file
+
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+    tmp = path.with_name(path.name + ".tmp")
+    save_file(tensors, str(tmp), metadata={_META_KEY: json.dumps(meta, default=str)})
+    os.replace(tmp, path)
+
+
+def _bad_file(path: Path, why: str) -> LayerLabError:
+    return LayerLabError(f"The checkpoint file {path} cannot be read ({why}). It may be damaged or "
+                         "truncated; train the run again to get a new checkpoint.")
+
+
+def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
+    """Only the header (cheap): spec, config, epoch, best metric, task, shapes."""
+    from safetensors import safe_open
+
+    path = Path(path)
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            return json.loads((fh.metadata() or {}).get(_META_KEY, "{}"))
+    except FileNotFoundError:
+        raise LayerLabError(f"The checkpoint file {path} does not exist any more.") from None
+    except Exception as exc:  # noqa: BLE001 - safetensors raises its own error types
+        raise _bad_file(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
+def read_checkpoint(path: str | Path) -> tuple[dict, dict[str, Any]]:
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    meta = read_checkpoint_meta(path)
+    try:
+        state = load_file(str(path), device="cpu")
+    except Exception as exc:  # noqa: BLE001
+        raise _bad_file(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    return state, meta
+
+
+def load_checkpoint(run, store=None):
+    """Rebuild the run's model from its checkpoint; a bad file is logged on the run if `store` is given."""
+    from core.build import build_model
+    from core.spec._schema import ModelSpec
+
+    if not run.checkpoint_path:
+        raise LayerLabError(f"Run {run.id} has no checkpoint yet (status: {run.status}). "
+                            "A checkpoint is written after the first epoch.")
+    try:
+        state, meta = read_checkpoint(run.checkpoint_path)
+        model = build_model(ModelSpec.model_validate(meta["spec"]), tuple(meta["input_shape"]),
+                            meta["task"], int(meta["n_outputs"]), "cpu")
+        try:
+            model.load_state_dict(state, strict=True)
+        except RuntimeError as exc:
+            raise _bad_file(Path(run.checkpoint_path),
+                            "its weights do not match the run's model: " + str(exc).splitlines()[0]
+                            ) from None
+    except (LayerLabError, KeyError) as exc:
+        if store is not None:
+            store.log(run.id, "ERROR", str(exc))
+        if isinstance(exc, KeyError):
+            raise _bad_file(Path(run.checkpoint_path), f"its header lacks {exc}") from None
+        raise
+    return model.eval()

@@ -1,0 +1,103 @@
+"""The local job runner with real detached worker processes: queueing, stop, crashes."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from core.data import DatasetRef
+from core.jobs import LocalJobRunner
+from core.runs import open_store
+from core.spec import get_preset
+from core.train import TrainConfig, load_checkpoint, stop_run, submit_training
+
+TIMEOUT_S = 90
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
+    monkeypatch.setenv("LAYERLAB_STOP_GRACE_S", "30")
+    r = LocalJobRunner(open_store(), slots=1)
+    yield r
+    r.shutdown()
+
+
+def _submit(runner, epochs, **cfg):
+    config = TrainConfig(epochs=epochs, batch_size=16, **cfg)
+    return submit_training(runner.store, runner, DatasetRef(name="moons"),
+                           get_preset("walkthrough_mlp"), config)
+
+
+def _wait(predicate, what):
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_four_runs_one_slot_queue_in_order_and_all_finish(runner):
+    store = runner.store
+    ids = [_submit(runner, 10)] + [_submit(runner, 1) for _ in range(3)]
+    _wait(lambda: store.get_run(ids[0]).status == "running", "the first run to start")
+    runs = {r.id: r for r in store.list_runs()}
+    assert [(runs[i].status, runs[i].queue_position) for i in ids] == [
+        ("running", None), ("queued", 1), ("queued", 2), ("queued", 3)]
+    assert [j.position for j in runner.queue()] == [None, 1, 2, 3]
+    _wait(lambda: all(store.get_run(i).done for i in ids), "all runs to finish")
+    assert [store.get_run(i).status for i in ids] == ["finished"] * 4
+    assert len(runner.q.workers()) == 1  # bounded by the slot count
+
+
+def test_stop_queued_running_and_twice(runner):
+    store = runner.store
+    first, second = _submit(runner, 400), _submit(runner, 1)
+    stop_run(store, runner, second)
+    assert store.get_run(second).status == "stopped"  # at once, without a worker
+    _wait(lambda: store.get_run(first).epoch and store.get_run(first).epoch >= 2, "epoch 2")
+    stop_run(store, runner, first)
+    run = _wait(lambda: (r := store.get_run(first)).status == "stopped" and r, "the stop")
+    assert run.checkpoint_path and os.path.exists(run.checkpoint_path)
+    load_checkpoint(run)  # the kept checkpoint is usable
+    stop_run(store, runner, first)  # twice: harmless
+    stop_run(store, runner, second)
+    assert store.get_run(first).status == "stopped" and store.get_run(second).status == "stopped"
+    assert store.epochs(second) == []  # the stopped queued run never trained
+
+
+def test_killed_worker_fails_its_run_with_a_reason_and_the_next_run_still_finishes(runner):
+    store = runner.store
+    victim, other = _submit(runner, 400), _submit(runner, 2)
+    _wait(lambda: len(store.epochs(victim)) >= 3, "two epochs")
+    os.kill(store.get_run(victim).pid, signal.SIGKILL)
+    run = _wait(lambda: (r := store.get_run(victim)).status == "failed" and r, "the failure")
+    assert run.error.startswith("The worker process stopped (killed or out of memory) during epoch ")
+    assert "the last checkpoint from epoch" in run.error
+    _wait(lambda: store.get_run(other).status == "finished", "the other run on a new worker")
+
+
+def test_a_dead_cli_run_is_marked_failed_by_whoever_looks_next(runner):
+    store = runner.store
+    run_id = store.create_run(name="cli", dataset={}, dataset_hash="x", spec={}, config={},
+                              task="binary")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    store.set_status(run_id, "running")
+    store.update_run(run_id, pid=dead.pid, host=os.uname().nodename, epoch=1)
+    time.sleep(1.1)  # the store reaps at most once a second
+    run = store.get_run(run_id)  # get_run calls the runner's reap
+    assert run.status == "failed"
+    assert run.error == ("The training process stopped (killed or out of memory) during epoch 1; "
+                         "no checkpoint had been saved yet.")
+
+
+def test_failing_job_is_reported_and_the_worker_keeps_serving(runner):
+    bad = runner.submit("fail", {"message": "no luck"})
+    good = runner.submit("sleep", {"seconds": 0.1})
+    _wait(lambda: runner.status(good).status == "done", "the second job")
+    assert (runner.status(bad).status, runner.status(bad).error) == ("failed", "no luck")

@@ -6,8 +6,9 @@ Kinds are stable strings (see KINDS) so scripts and the model card can rely on t
 from core.audit.diagnose import _findings as _f
 from core.audit.diagnose import _layers as _l
 from core.audit.diagnose._findings import KINDS, Finding, RunFacts
+from core.audit.diagnose._run import diagnose_run, facts_from_run
 
-__all__ = ["KINDS", "Finding", "RunFacts", "diagnose"]
+__all__ = ["KINDS", "Finding", "RunFacts", "diagnose", "diagnose_run", "facts_from_run"]
 
 _RULES = (_f.diverged, _f.overfitting, _f.underfitting, _f.lr_too_high, _f.lr_too_low,
           _l.dead_units, _l.vanishing_gradients, _l.exploding_gradients,

@@ -1,9 +1,12 @@
 """Evaluate a classifier or regressor on its test split with scikit-learn metrics.
 
 Every metric carries a one-line meaning, and a baseline (majority class or the mean) says
-what a model that ignores the inputs would get.
+what a model that ignores the inputs would get. `evaluate_run(store, run_id)` scores a stored
+run's checkpoint on its test split and keeps the result with the run.
 """
 from core.audit.evaluate._metrics import (Evaluation, Metric, classification_report,
                                           proba_matrix, regression_report)
+from core.audit.evaluate._run import evaluate_model, evaluate_run, predict_outputs
 
-__all__ = ["Evaluation", "Metric", "classification_report", "regression_report", "proba_matrix"]
+__all__ = ["Evaluation", "Metric", "classification_report", "regression_report", "proba_matrix",
+           "evaluate_model", "evaluate_run", "predict_outputs"]

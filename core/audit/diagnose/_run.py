@@ -1,0 +1,42 @@
+"""Diagnose a stored run: gather its curves, internals and scores into RunFacts, run the rules."""
+from __future__ import annotations
+
+from core.audit.diagnose._findings import Finding, RunFacts
+
+AUDIT_KIND = "diagnosis"
+
+
+def facts_from_run(store, run, evaluation=None) -> RunFacts:
+    """RunFacts from the store; `evaluation` (test metrics) is optional: rules that need it are skipped."""
+    from core.train._data import prepared
+
+    epochs = store.epochs(run.id)
+    _, data = prepared(run.dataset)
+    shares = {}
+    if data.task != "regression":
+        import numpy as np
+
+        counts = np.bincount(data.y_train, minlength=len(data.classes))
+        shares = {c: float(n) / max(1, counts.sum()) for c, n in zip(data.classes, counts)}
+    if data.task == "regression":
+        baseline, test_metric = 0.0, (evaluation.value("r2") if evaluation else None)
+    else:
+        baseline = evaluation.baseline.value if evaluation else data.majority_baseline
+        test_metric = evaluation.value("accuracy") if evaluation else None
+    return RunFacts(task=data.task, status=run.status,
+                    train_loss=[e.train_loss for e in epochs], val_loss=[e.val_loss for e in epochs],
+                    train_metric=[e.train_metric for e in epochs],
+                    val_metric=[e.val_metric for e in epochs], internals=store.internals(run.id),
+                    baseline=baseline, test_metric=test_metric, class_shares=shares,
+                    dataset=str(run.dataset.get("name", "")))
+
+
+def diagnose_run(store, run_id: str, evaluation=None) -> list[Finding]:
+    """Findings for a run (problems first), saved with the run for the model card."""
+    from core.audit.diagnose import diagnose
+
+    run = store.get_run(run_id)
+    findings = diagnose(facts_from_run(store, run, evaluation))
+    if run.done:
+        store.save_audit(run_id, AUDIT_KIND, {"findings": [f.as_dict() for f in findings]})
+    return findings

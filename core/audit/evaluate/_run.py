@@ -1,0 +1,65 @@
+"""Evaluate a stored run: rebuild its data from the DatasetRef, load its checkpoint, score the test split."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.audit.evaluate._metrics import Evaluation, classification_report, regression_report
+
+AUDIT_KIND = "evaluation"
+
+
+def predict_outputs(model, X: np.ndarray, task: str) -> np.ndarray:
+    """Probabilities (binary: (n,) of class 1; multiclass: (n, k)) or values (regression: (n,))."""
+    import torch
+
+    from core.train._evaluate import predict
+
+    out = predict(model, torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)))
+    if task == "binary":
+        return torch.sigmoid(out[:, 0]).double().numpy()
+    if task == "multiclass":
+        return torch.softmax(out.double(), dim=1).numpy()
+    return out[:, 0].double().numpy()
+
+
+def evaluate_model(model, data) -> Evaluation:
+    """Full test-set evaluation of `model` on PreparedData `data`."""
+    out = predict_outputs(model, data.X_test, data.task)
+    if data.task == "regression":
+        return regression_report(data.y_test, out, y_train=data.y_train)
+    return classification_report(data.y_test, out, data.classes, y_train=data.y_train)
+
+
+def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
+    """The run's test-set evaluation, computed once per checkpoint and kept with the run."""
+    from core.train import load_checkpoint
+    from core.train._data import prepared
+
+    run = store.get_run(run_id)
+    saved = store.get_audit(run_id, AUDIT_KIND)
+    if saved and not refresh and saved.get("checkpoint") == _checkpoint_stamp(run):
+        return _from_dict(saved["evaluation"])
+    model = load_checkpoint(run, store)
+    _, data = prepared(run.dataset)
+    ev = evaluate_model(model, data)
+    store.save_audit(run_id, AUDIT_KIND, {"checkpoint": _checkpoint_stamp(run), "evaluation": ev.as_dict()})
+    return ev
+
+
+def _checkpoint_stamp(run) -> str:
+    """Identifies the checkpoint file's version, so a stale evaluation is recomputed."""
+    import os
+
+    try:
+        st = os.stat(run.checkpoint_path)
+        return f"{run.checkpoint_path}:{st.st_mtime_ns}:{st.st_size}"
+    except (OSError, TypeError):
+        return ""
+
+
+def _from_dict(d: dict) -> Evaluation:
+    from core.audit.evaluate._metrics import Metric
+
+    return Evaluation(task=d["task"], metrics=[Metric(**m) for m in d["metrics"]],
+                      baseline=Metric(**d["baseline"]), per_class=d["per_class"],
+                      confusion=d["confusion"], classes=d["classes"], curves=d["curves"])

@@ -11,6 +11,12 @@ from core.errors import LayerLabError
 
 JOBS: dict[str, str] = {
     "train": "core.train.job:run_train_job",
+    # Audits of a finished run (each module wraps its function with core.audit._jobs.run_audit).
+    "overfit_check": "core.audit.checklist:overfit_check_job",
+    "lr_finder": "core.audit.checklist:lr_finder_job",
+    "fairness_mitigate": "core.audit.fairness.jobs:mitigate_job",
+    "explain": "core.audit.explain.jobs:explain_job",
+    "stress": "core.audit.stress.jobs:stress_job",
     # Test helpers (tiny, import nothing heavy): sleep, fail.
     "sleep": "core.jobs._testing:sleep_job",
     "fail": "core.jobs._testing:fail_job",

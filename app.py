@@ -9,6 +9,8 @@ def run() -> None:
         "Workbench": [
             st.Page("pages/data.py", title="Data", icon="📊"),
             st.Page("pages/build.py", title="Build", icon="🧱"),
+            st.Page("pages/train.py", title="Train", icon="🏋️"),
+            st.Page("pages/experiments.py", title="Experiments", icon="🧪"),
         ],
     }
     st.navigation(pages).run()

@@ -1,0 +1,187 @@
+"""Live-curve latency: from an epoch row written to the run store to the point drawn in a browser.
+
+The benchmark plays a worker: it creates a "running" run in a fresh LayerLab home, opens the
+Train page on it in Debian's chromium (Playwright), and writes ~30 EpochRows at known times
+(random gaps, so writes land at every phase of the page's polling). In the page, a
+requestAnimationFrame loop counts the points of the loss chart and records Date.now() when
+the count changes. Latency = time seen in the page - time written (same machine clock).
+
+Baseline in the same run: the polling interval of the page's fragment (a point written just
+after a poll waits a whole interval; on average half of one).
+
+    python bench/live_latency.py [--rows 30]
+
+Prints a table, then one JSON line:
+    {"bench": "live_latency", "figures": ..., "goals": ..., "met": ...}
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+GOAL_MEDIAN_S = 0.5
+
+# Runs in the page every animation frame: the number of points of the training-loss trace,
+# and (to tell Streamlit's delivery from plotly's drawing) the "N epochs recorded" caption.
+WATCH_JS = """() => {
+  window.__seen = []; window.__text = [];
+  let last = -1, lastText = -1;
+  const tick = () => {
+    let n = -1;
+    for (const el of document.querySelectorAll('.js-plotly-plot')) {
+      const t = (el.data || []).find(d => d.name === 'training loss');
+      if (t) { n = t.x.length; break; }
+    }
+    if (n !== last) { window.__seen.push([n, Date.now()]); last = n; }
+    let k = -1;  // textContent, not innerText: reading must not force a layout every frame
+    for (const c of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
+      const m = /(\\d+) epochs? recorded/.exec(c.textContent);
+      if (m) { k = parseInt(m[1]) + 1; break; }  // + epoch 0, to count like the chart's points
+    }
+    if (k !== lastText) { window.__text.push([k, Date.now()]); lastText = k; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(home: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "LAYERLAB_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=REPO, env=env, stdout=open(home / "streamlit.log", "ab"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("streamlit did not start; see " + str(home / "streamlit.log"))
+
+
+def fake_run(store) -> str:
+    """A run that looks like a worker is training it (this process plays the worker)."""
+    from core.runs import EpochRow
+
+    run_id = store.create_run(name="latency benchmark",
+                              dataset={"source": "builtin", "name": "moons"},
+                              dataset_hash="bench", spec={"name": "bench", "layers": []},
+                              config={"optimizer": "adam", "lr": 1e-3, "batch_size": 64,
+                                      "epochs": 100}, task="binary")
+    store.set_status(run_id, "running")
+    store.claim(run_id)  # our pid: the reaper sees a live process and leaves the run alone
+    store.update_run(run_id, metric_name="accuracy")
+    store.set_progress(run_id, epoch=0, total_epochs=100, step=0, steps_per_epoch=10, eta_s=None)
+    store.add_epoch(run_id, EpochRow(epoch=0, train_loss=0.7, val_loss=0.7, train_metric=0.5,
+                                     val_metric=0.5, lr=1e-3, elapsed_s=0.0))
+    return run_id
+
+
+def measure(rows: int, seed: int = 0) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from core.runs import EpochRow, open_store
+    from ui.run_views import POLL_S
+
+    home = Path(tempfile.mkdtemp(prefix="layerlab-bench-"))
+    os.environ["LAYERLAB_HOME"] = str(home)
+    store = open_store()
+    run_id = fake_run(store)
+    port = free_port()
+    app = start_app(home, port)
+    written: dict[int, float] = {}  # points in the chart after the write -> time of the write
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/train?run={run_id}")
+            page.wait_for_function("() => document.querySelector('.js-plotly-plot') !== null",
+                                   timeout=60_000)
+            page.evaluate(WATCH_JS)
+            page.wait_for_function("() => window.__seen.some(s => s[0] === 1)", timeout=30_000)
+            rng = random.Random(seed)
+            for epoch in range(1, rows + 1):
+                time.sleep(rng.uniform(0.3, 0.7))
+                written[epoch + 1] = time.time()
+                store.add_epoch(run_id, EpochRow(epoch=epoch, train_loss=0.7 / (1 + epoch),
+                                                 val_loss=0.75 / (1 + epoch), train_metric=0.6,
+                                                 val_metric=0.6, lr=1e-3, elapsed_s=epoch))
+                store.set_progress(run_id, epoch=epoch, total_epochs=100, step=10,
+                                   steps_per_epoch=10, eta_s=100 - epoch)
+            page.wait_for_function(f"() => window.__seen.some(s => s[0] >= {rows + 1})",
+                                   timeout=30_000)
+            seen = page.evaluate("() => window.__seen")
+            text = page.evaluate("() => window.__text")
+            browser.close()
+    finally:
+        store.set_status(run_id, "stopped")
+        app.terminate()
+        app.wait(10)
+    return {"latencies": _latencies(seen, written), "text_latencies": _latencies(text, written),
+            "poll_s": POLL_S}
+
+
+def _latencies(seen: list, written: dict[int, float]) -> list[float]:
+    first_seen: dict[int, float] = {}
+    for n, at_ms in seen:
+        for k in range(2, n + 1):  # a poll may bring two rows at once: both seen then
+            first_seen.setdefault(k, at_ms / 1000)
+    return [first_seen[k] - written[k] for k in sorted(written) if k in first_seen]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=30)
+    args = parser.parse_args()
+    result = measure(args.rows)
+    lat, poll = sorted(result["latencies"]), result["poll_s"]
+    median, worst = statistics.median(lat), lat[-1]
+    p90 = lat[int(0.9 * (len(lat) - 1))]
+    print(f"{'measure':<44}{'seconds':>10}")
+    print(f"{'fragment polling interval (baseline)':<44}{poll:>10.3f}")
+    print(f"{'expected wait for the next poll (interval/2)':<44}{poll / 2:>10.3f}")
+    print(f"{'median write -> drawn':<44}{median:>10.3f}")
+    print(f"{'90th percentile':<44}{p90:>10.3f}")
+    print(f"{'worst':<44}{worst:>10.3f}")
+    print(f"{'median / interval':<44}{median / poll:>10.2f}")
+    if result["text_latencies"]:
+        text_median = statistics.median(result["text_latencies"])
+        print(f"{'median write -> caption text (no plotly)':<44}{text_median:>10.3f}")
+    load = os.getloadavg()[0]
+    print(f"rows measured: {len(lat)}; machine load average {load:.1f} on {os.cpu_count()} cores "
+          "(the browser, the server and this script share them)")
+    figures = {"rows": len(lat), "poll_interval_s": poll, "median_s": round(median, 4),
+               "p90_s": round(p90, 4), "worst_s": round(worst, 4),
+               "median_over_interval": round(median / poll, 3), "load_avg_1min": round(load, 2)}
+    print(json.dumps({"bench": "live_latency", "figures": figures,
+                      "goals": {"median_s": GOAL_MEDIAN_S}, "met": median <= GOAL_MEDIAN_S}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Training curves: epoch rows (and step losses) in, plotly figures out.
+
+Pure functions shared by the Train page, the Experiments page and exported reports, so all
+three draw the same chart. Two rules every function keeps:
+- a missing value (None, or NaN/inf from a diverged run) is a gap in the line, never a zero:
+  a zero would look like a perfect loss;
+- long series are decimated before plotting (a browser chokes on 10^5 points per trace, and
+  the eye cannot see them anyway).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+MAX_POINTS = 2000  # per trace; a chart a few hundred pixels wide shows no more
+
+_METRIC_TITLES = {"accuracy": "Accuracy", "r2": "R²"}
+# Fixed colours so "train" and "validation" look the same on every chart.
+_TRAIN_COLOUR, _VAL_COLOUR, _STEP_COLOUR = "#1f77b4", "#ff7f0e", "rgba(31,119,180,0.30)"
+_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+            "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def clean(value: Any) -> float | None:
+    """A plottable float, or None for a missing/NaN/inf value (drawn as a gap)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def decimate(xs: Sequence[float], ys: Sequence[float | None],
+             max_points: int = MAX_POINTS) -> tuple[list[float], list[float | None]]:
+    """Average consecutive points into at most `max_points` buckets.
+
+    A bucket whose values are all missing stays missing, so a gap survives decimation; each
+    bucket is placed at its last x so the line still ends at the latest point.
+    """
+    ys = [clean(y) for y in ys]
+    xs = list(xs)
+    n = len(xs)
+    if n <= max_points:
+        return xs, ys
+    out_x: list[float] = []
+    out_y: list[float | None] = []
+    for b in range(max_points):
+        lo, hi = b * n // max_points, (b + 1) * n // max_points
+        finite = [y for y in ys[lo:hi] if y is not None]
+        out_x.append(xs[hi - 1])
+        out_y.append(sum(finite) / len(finite) if finite else None)
+    return out_x, out_y
+
+
+def _series(epochs: Iterable[Any], field: str) -> tuple[list[float], list[float | None]]:
+    rows = sorted(epochs, key=lambda r: r.epoch)
+    return decimate([r.epoch for r in rows], [getattr(r, field, None) for r in rows])
+
+
+def _line(name: str, xs, ys, colour: str, *, dash: str | None = None, width: float = 2,
+          markers: bool = True) -> dict:
+    # Markers only on short series: on a 500-epoch run they would hide the line.
+    mode = "lines+markers" if markers and len(xs) <= 60 else "lines"
+    return {"type": "scatter", "mode": mode, "name": name, "x": xs, "y": ys,
+            "connectgaps": False, "line": {"color": colour, "width": width, "dash": dash},
+            "hovertemplate": "%{y:.4g}<extra>" + name + "</extra>"}
+
+
+def _figure(traces: list[dict], title: str, y_title: str, *, x_title: str = "Epoch",
+            y_range: list[float] | None = None, height: int = 360):
+    import plotly.graph_objects as go  # lazy: keeps the app's first page fast
+
+    fig = go.Figure(data=traces)
+    fig.update_layout(
+        title={"text": title, "font": {"size": 15}}, height=height,
+        margin={"l": 50, "r": 10, "t": 40, "b": 10},
+        # Under the axis title, so it never covers the chart's title or the lines.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+        hovermode="x unified", uirevision="keep",  # keep the user's zoom while points stream in
+    )
+    fig.update_xaxes(title_text=x_title, rangemode="tozero")
+    fig.update_yaxes(title_text=y_title)
+    if y_range:
+        fig.update_yaxes(range=y_range)
+    return fig
+
+
+def loss_curves(epochs: list[Any], steps: list[tuple[int, float]] | None = None, *,
+                steps_per_epoch: int | None = None):
+    """Train and validation loss per epoch, plus the (noisier) loss of individual steps.
+
+    Epoch 0 is the loss before any training. Step `s` (counted from the start of training) is
+    placed at epoch s / steps_per_epoch so both kinds of points share the epoch axis; without
+    `steps_per_epoch` it is worked out from the last step and the last finished epoch.
+    """
+    traces = []
+    if steps:
+        xs, ys = _step_positions(steps, epochs, steps_per_epoch)
+        if xs:
+            traces.append(_line("loss per step", xs, ys, _STEP_COLOUR, width=1, markers=False))
+    traces.append(_line("training loss", *_series(epochs, "train_loss"), _TRAIN_COLOUR))
+    traces.append(_line("validation loss", *_series(epochs, "val_loss"), _VAL_COLOUR))
+    return _figure(traces, "Loss (lower is better)", "Loss")
+
+
+def _step_positions(steps, epochs, steps_per_epoch):
+    ordered = sorted(steps, key=lambda p: p[0])
+    if not steps_per_epoch:
+        last_epoch = max((r.epoch for r in epochs), default=0)
+        last_step = ordered[-1][0] if ordered else 0
+        # Before the first epoch ends there is no ratio to go by: one epoch per last step.
+        steps_per_epoch = max(1, round(last_step / last_epoch)) if last_epoch else max(1, last_step)
+    return decimate([s / steps_per_epoch for s, _ in ordered], [v for _, v in ordered])
+
+
+def metric_curve(epochs: list[Any], metric_name: str):
+    """Training and validation value of the task metric (accuracy or R²) per epoch."""
+    title = _METRIC_TITLES.get(metric_name, metric_name)
+    word = title.lower() if metric_name == "accuracy" else title
+    traces = [_line(f"training {word}", *_series(epochs, "train_metric"), _TRAIN_COLOUR),
+              _line(f"validation {word}", *_series(epochs, "val_metric"), _VAL_COLOUR)]
+    # Accuracy lives in [0, 1]; a fixed axis stops the chart from exaggerating 0.1 % wiggles.
+    y_range = [0, 1.02] if metric_name == "accuracy" else None
+    return _figure(traces, f"{title} (higher is better)", title, y_range=y_range)
+
+
+def plain(text: str) -> str:
+    """User text for a legend: plotly reads a few HTML tags in labels, so none may get through."""
+    return str(text).replace("<", "‹").replace(">", "›")
+
+
+def overlay(runs_epochs: dict[str, list[Any]], field: str, *, title: str | None = None,
+            y_range: list[float] | None = None):
+    """One line per run for one EpochRow field (e.g. "val_loss"), to compare runs."""
+    traces = [_line(plain(label), *_series(rows, field), _PALETTE[i % len(_PALETTE)])
+              for i, (label, rows) in enumerate(runs_epochs.items())]
+    label = _FIELD_TITLES.get(field, field)
+    fig = _figure(traces, title or label, label, y_range=y_range)
+    fig.update_layout(showlegend=True)  # even for one run: the legend says which run it is
+    return fig
+
+
+_FIELD_TITLES = {
+    "train_loss": "Training loss", "val_loss": "Validation loss (lower is better)",
+    "train_metric": "Training metric", "val_metric": "Validation metric (higher is better)",
+    "lr": "Learning rate", "elapsed_s": "Seconds since start",
+}

@@ -1,0 +1,96 @@
+"""Experiments: every run in one table (the evaluation matrix), notes, and curves side by side."""
+import streamlit as st
+
+from ui.resources import get_store
+from ui.run_views import LIVE_STATUSES, runs_frame
+
+st.title("Experiments")
+st.markdown(
+    "Every training run you started, one row each: what was trained, with which settings, and "
+    "how well it did on the validation data. Tick **Compare** to draw runs on the same chart; "
+    "write what you learned in **Notes**."
+)
+
+store = get_store()
+runs = store.list_runs()
+if not runs:
+    st.info("No runs yet. Train a model first.")
+    st.page_link("pages/train.py", label="Go to Train", icon="🏋️")
+    st.stop()
+
+by_id = {r.id: r for r in runs}
+# Ticked runs are a UI choice kept for this session; by default the newest run is shown.
+compare = {i for i in st.session_state.get("compare", [runs[0].id]) if i in by_id}
+frame = runs_frame(runs, compare)
+col = st.column_config
+edited = st.data_editor(
+    frame, key="runs_table", hide_index=True, width="stretch",
+    disabled=[c for c in frame.columns if c not in ("Compare", "Notes")],
+    column_config={
+        "Compare": col.CheckboxColumn(help="Tick to draw this run's curves below."),
+        "Run": col.TextColumn(help="The run's id; everything about it is stored under it."),
+        "Open": col.LinkColumn(display_text="open", help="Show this run on the Train page."),
+        "Status": col.TextColumn(help="Waiting, Training, Finished, Stopped, Failed or Diverged."),
+        "Architecture": col.TextColumn(help="The hidden layers in order, then the output layer."),
+        "Hyperparameters": col.TextColumn(
+            help="Optimizer, learning rate (size of each update step) and batch size "
+                 "(examples per update)."),
+        "Epochs": col.TextColumn(help="Epochs done / epochs planned."),
+        "Metric": col.TextColumn(help="Accuracy for classification (share correct); R² for "
+                                      "regression (1 is perfect, 0 is guessing the mean)."),
+        "Best validation score": col.NumberColumn(
+            format="%.3f", help="Best value of the metric on validation data (higher is better)."),
+        "Best validation loss": col.NumberColumn(
+            format="%.4f", help="Lowest loss on validation data (lower is better)."),
+        "Duration": col.TextColumn(help="Time from the start of training to its end."),
+        "Notes": col.TextColumn(help="Your notes; saved as you type them.", max_chars=2000),
+    },
+)
+
+# Save edited notes to the store (they belong to the run, not to this browser tab).
+for row in edited.itertuples(index=False):
+    if (row.Notes or "") != (by_id[row.Run].notes or ""):
+        store.set_notes(row.Run, row.Notes or "")
+st.session_state["compare"] = [r for r, c in zip(edited["Run"], edited["Compare"]) if c]
+
+live = [r.id for r in runs if r.status in LIVE_STATUSES]
+if live:
+    st.caption(f"{len(live)} run(s) still training or waiting: the curves below update by "
+               "themselves; the table updates when you open this page again or press Refresh.")
+    st.button("Refresh the table", icon="🔄")
+
+
+def overlay_charts(selected: list[str], polling: bool) -> None:
+    from core.plots.training import overlay
+
+    if not selected:
+        st.info("Tick **Compare** on one or more runs to see their curves here.")
+        return
+    current = {i: store.get_run(i) for i in selected}
+    if polling and not any(r.status in LIVE_STATUSES for r in current.values()):
+        st.rerun()  # all ticked runs ended: redraw the page (fresh table) and stop polling
+    epochs = {f"{i} · {current[i].name}": store.epochs(i) for i in selected}
+    left, right = st.columns(2)
+    left.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
+                      key="overlay-loss", config={"displaylogo": False})
+    metrics = {current[i].metric_name or ("r2" if current[i].task == "regression" else "accuracy")
+               for i in selected}
+    if len(metrics) == 1:
+        metric = metrics.pop()
+        name = {"accuracy": "accuracy", "r2": "R²"}[metric]
+        right.plotly_chart(
+            overlay(epochs, "val_metric", title=f"Validation {name} (higher is better)",
+                    y_range=[0, 1.02] if metric == "accuracy" else None),
+            key="overlay-metric", config={"displaylogo": False})
+    else:
+        right.info("The ticked runs use different metrics (accuracy and R²), so only their "
+                   "losses are drawn together.")
+    st.caption("Validation data is never used for learning, so these curves show how well each "
+               "model does on new rows. Epoch 0 is before any training.")
+
+
+st.subheader("Curves")
+selected = st.session_state["compare"]
+# Poll only while a ticked run is still going; finished curves do not change.
+polling = any(by_id[i].status in LIVE_STATUSES for i in selected)
+st.fragment(overlay_charts, run_every=1.0 if polling else None)(selected, polling)

@@ -1,0 +1,87 @@
+"""Training-curve figures: right traces, right lengths, gaps for missing values, decimation."""
+import math
+
+from core.plots.training import MAX_POINTS, decimate, loss_curves, metric_curve, overlay
+from core.runs import EpochRow
+
+
+def row(epoch, train_loss=1.0, val_loss=1.1, train_metric=0.5, val_metric=0.4):
+    return EpochRow(epoch=epoch, train_loss=train_loss, val_loss=val_loss,
+                    train_metric=train_metric, val_metric=val_metric, lr=1e-3,
+                    elapsed_s=float(epoch), extra={})
+
+
+def trace(fig, name):
+    [t] = [t for t in fig.data if t.name == name]
+    return t
+
+
+def test_loss_curves_one_point_per_epoch_in_epoch_order():
+    rows = [row(e, train_loss=1 / (e + 1), val_loss=1.5 / (e + 1)) for e in (2, 0, 1, 3)]
+    fig = loss_curves(rows)
+    train, val = trace(fig, "training loss"), trace(fig, "validation loss")
+    assert list(train.x) == [0, 1, 2, 3]
+    assert list(train.y) == [1 / (e + 1) for e in range(4)]
+    assert list(val.y) == [1.5 / (e + 1) for e in range(4)]
+    assert not any(t.name == "loss per step" for t in fig.data)  # no steps given
+
+
+def test_diverged_values_are_gaps_not_zeros():
+    rows = [row(0), row(1, train_loss=float("nan"), val_loss=None),
+            row(2, train_loss=float("inf"), val_metric=float("nan"))]
+    fig = loss_curves(rows)
+    assert list(trace(fig, "training loss").y) == [1.0, None, None]
+    assert list(trace(fig, "validation loss").y) == [1.1, None, 1.1]
+    assert trace(fig, "training loss").connectgaps is False
+    assert list(metric_curve(rows, "accuracy").data[1].y) == [0.4, 0.4, None]
+
+
+def test_step_losses_share_the_epoch_axis():
+    rows = [row(0), row(1), row(2)]
+    steps = [(s, 2.0 - s / 10) for s in range(1, 11)]  # 5 steps per epoch, 2 epochs
+    fig = loss_curves(rows, steps)
+    step = trace(fig, "loss per step")
+    assert list(step.x) == [s / 5 for s in range(1, 11)]  # inferred: 10 steps / 2 epochs
+    assert list(step.y) == [v for _, v in steps]
+    explicit = trace(loss_curves(rows, steps, steps_per_epoch=10), "loss per step")
+    assert list(explicit.x) == [s / 10 for s in range(1, 11)]
+
+
+def test_long_series_are_decimated_and_keep_their_gaps():
+    n = 10 * MAX_POINTS
+    ys = [float(i) for i in range(n)]
+    ys[:20] = [None] * 20  # the first bucket (10 values) and the second one are all missing
+    xs, out = decimate(list(range(n)), ys)
+    assert len(xs) == len(out) == MAX_POINTS
+    assert out[0] is None and out[1] is None
+    assert xs[-1] == n - 1  # the line still ends at the latest point
+    assert out[-1] == sum(range(n - 10, n)) / 10  # bucket mean, computed by hand
+    fig = loss_curves([row(e) for e in range(3)], [(s, 1.0) for s in range(1, n + 1)])
+    assert len(trace(fig, "loss per step").x) == MAX_POINTS
+
+
+def test_metric_curve_titles_and_range():
+    rows = [row(e, train_metric=0.5 + e / 10, val_metric=0.45 + e / 10) for e in range(3)]
+    acc = metric_curve(rows, "accuracy")
+    assert [t.name for t in acc.data] == ["training accuracy", "validation accuracy"]
+    assert list(acc.data[0].y) == [0.5, 0.6, 0.7]
+    assert tuple(acc.layout.yaxis.range) == (0, 1.02)
+    r2 = metric_curve(rows, "r2")
+    assert r2.layout.yaxis.title.text == "R²" and r2.layout.yaxis.range is None
+
+
+def test_overlay_one_trace_per_run():
+    runs = {"run-1": [row(e, val_loss=1 - e / 10) for e in range(4)],
+            "run-2": [row(e, val_loss=math.nan if e == 1 else 2.0) for e in range(2)]}
+    fig = overlay(runs, "val_loss")
+    assert [t.name for t in fig.data] == ["run-1", "run-2"]
+    assert list(fig.data[0].y) == [1.0, 0.9, 0.8, 0.7]
+    assert list(fig.data[1].y) == [2.0, None]
+    assert fig.data[0].line.color != fig.data[1].line.color
+    assert overlay({"run-1": runs["run-1"]}, "val_loss").layout.showlegend is True
+
+
+def test_overlay_labels_cannot_carry_html():
+    fig = overlay({"<b>run</b><a href='x'>": [row(0)]}, "val_loss")
+    assert "<" not in fig.data[0].name and ">" not in fig.data[0].name
+    assert "run" in fig.data[0].name

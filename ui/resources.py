@@ -1,0 +1,35 @@
+"""Long-lived handles shared by every page and every browser session of this server.
+
+`st.cache_resource` keeps one run store and one job runner per server process (keyed by the
+store URL, so tests that point LAYERLAB_HOME elsewhere get their own). The handles hold no
+per-user state: everything a user sees comes from the store.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import settings
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str):
+    from core.runs import open_store
+
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False)
+def _runner(url: str):
+    from core.jobs import default_runner
+
+    return default_runner(_store(url))
+
+
+def get_store():
+    """The run store of this LayerLab home (SQLite unless LAYERLAB_STORE_URL says otherwise)."""
+    return _store(settings.store_url())
+
+
+def get_runner():
+    """The job runner that trains runs in background worker processes."""
+    return _runner(settings.store_url())

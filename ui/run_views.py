@@ -1,0 +1,206 @@
+"""Render helpers for one run: status badge, progress bar, problems, and the live curves.
+
+The live panel is a fragment that re-reads the run store every `POLL_S` seconds while the run
+is queued or running; only the fragment reruns, so the rest of the page keeps answering.
+When the run ends the fragment asks for one full rerun, which draws it without polling.
+Workers never touch Streamlit: they write to the store, and this module only reads it.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import streamlit as st
+
+from core.errors import LayerLabError
+from ui.resources import get_runner, get_store
+
+# 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
+# interval plus one render) while costing one small SQLite read per tick.
+POLL_S = 0.25
+STEPS_REFRESH_S = 1.0  # the step-loss cloud may lag a little; it is context, not news
+LIVE_STATUSES = ("queued", "running")
+
+# label, badge colour, what it means in plain words
+STATUS = {
+    "queued": ("Waiting", "gray", "Waiting for a free worker; it starts when one is free."),
+    "running": ("Training", "blue", "Training now; the charts update as each epoch ends."),
+    "finished": ("Finished", "green", "Training finished."),
+    "stopped": ("Stopped", "orange",
+                "Stopped before the last epoch; the last saved weights are kept."),
+    "failed": ("Failed", "red", "Training stopped with an error."),
+    "diverged": ("Diverged", "red", "The loss blew up (became too large or not a number)."),
+}
+
+
+def format_duration(seconds: float | None) -> str:
+    """'45 s', '3 min 05 s', '1 h 02 min'; '–' when unknown."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def progress(run: Any) -> tuple[float, str]:
+    """Fraction done (0..1) and a sentence: 'Epoch 3 / 20 · batch 12 / 40 · about 8 s left'."""
+    if run.status == "queued":
+        pos = run.queue_position
+        return 0.0, f"Waiting in line (position {pos})" if pos else "Waiting in line"
+    total, epoch = run.total_epochs or 0, run.epoch or 0
+    if not total:
+        return 0.0, "Starting: loading the data and building the model…"
+    # `step` counts from the start of training; `epoch` is the one in progress (1-based).
+    spe, step = run.steps_per_epoch or 0, run.step or 0
+    done = step / spe if spe and step else epoch
+    fraction = 1.0 if run.status == "finished" else min(1.0, max(0.0, done / total))
+    text = f"Epoch {epoch} / {total}"
+    if spe and run.status == "running":
+        in_epoch = min(spe, max(0, step - max(epoch - 1, 0) * spe))
+        text += f" · batch {in_epoch} / {spe}"
+    if run.status == "running" and run.eta_s is not None:
+        text += f" · about {format_duration(run.eta_s)} left"
+    return fraction, text
+
+
+def status_badge(run: Any) -> None:
+    label, colour, meaning = STATUS.get(run.status, (run.status, "gray", ""))
+    st.badge(label, color=colour, help=meaning)
+
+
+def show_problem(run: Any) -> None:
+    """Error and advice of a failed, diverged or stopped run, in the words the worker wrote."""
+    if run.error:
+        (st.warning if run.status == "stopped" else st.error)(run.error)
+    if run.advice:
+        st.info(f"What to try: {run.advice}")
+
+
+def config_line(run: Any) -> str:
+    """The run's key settings in one line, e.g. 'adam · learning rate 0.001 · batch 64 · …'."""
+    c = run.config or {}
+    seed = run.seed if run.seed is not None else c.get("seed", "?")
+    return (f"{c.get('optimizer', '?')} · learning rate {c.get('lr', '?')} · "
+            f"batch {c.get('batch_size', '?')} · {c.get('epochs', '?')} epochs · seed {seed}")
+
+
+def live_run(run_id: str) -> None:
+    """Draw one run; poll the store while it is queued or running."""
+    try:
+        run = get_store().get_run(run_id)
+    except LayerLabError as exc:
+        st.warning(str(exc))
+        return
+    live = run.status in LIVE_STATUSES
+    st.fragment(_run_panel, run_every=POLL_S if live else None)(run_id, live)
+
+
+def _run_panel(run_id: str, was_live: bool) -> None:
+    store = get_store()
+    run = store.get_run(run_id)
+    if was_live and run.status not in LIVE_STATUSES:
+        st.rerun()  # ended: one full rerun draws the final state without polling
+    status_badge(run)
+    st.caption(config_line(run))
+    fraction, text = progress(run)
+    st.progress(fraction, text=text)
+    if run.status in LIVE_STATUSES:
+        stopping = run.stop_requested
+        if st.button("Stopping…" if stopping else "Stop training", key=f"stop-{run_id}",
+                     disabled=stopping, icon="⏹️",
+                     help="Stop this run; the weights saved so far are kept."):
+            from core.train import stop_run
+
+            stop_run(store, get_runner(), run_id)
+            run = store.get_run(run_id)
+    show_problem(run)
+    _curves(store, run)
+    if run.status == "finished" and run.test_metrics:
+        _test_metrics(run)
+
+
+def _curves(store: Any, run: Any) -> None:
+    """Loss and metric charts; figures are rebuilt only when the stored points changed."""
+    cache = st.session_state.setdefault("_live_curves", {})
+    entry = cache.get(run.id) or {"steps_at": 0.0, "steps": [], "key": None}
+    epochs = store.epochs(run.id)
+    last = epochs[-1] if epochs else None
+    now = time.monotonic()
+    stale_steps = now - entry["steps_at"] > STEPS_REFRESH_S
+    if entry["key"] is None or len(epochs) != entry["n"] or stale_steps:
+        entry["steps"], entry["steps_at"] = store.steps(run.id), now
+    key = (len(epochs), last and (last.epoch, last.train_loss, last.val_loss),
+           len(entry["steps"]), entry["steps"][-1] if entry["steps"] else None)
+    if key != entry["key"]:
+        from core.plots.training import loss_curves, metric_curve
+
+        entry["figs"] = (loss_curves(epochs, entry["steps"], steps_per_epoch=run.steps_per_epoch),
+                         metric_curve(epochs, run.metric_name or _metric_for(run.task)))
+        entry["key"] = key
+    entry["n"] = len(epochs)
+    cache[run.id] = entry
+    if not epochs:
+        st.caption("The first point appears when the loss before training has been measured."
+                   if run.status in LIVE_STATUSES else "No points were recorded for this run.")
+        return
+    trained = sum(1 for r in epochs if r.epoch > 0)
+    st.caption(f"{trained} epoch{'s' if trained != 1 else ''} recorded. Training loss is measured "
+               "on the data the model learns from; validation loss on data it never learns from. "
+               "When validation loss rises while training loss falls, the model is overfitting.")
+    left, right = st.columns(2)
+    chart_config = {"displaylogo": False}
+    left.plotly_chart(entry["figs"][0], key=f"loss-{run.id}", config=chart_config)
+    right.plotly_chart(entry["figs"][1], key=f"metric-{run.id}", config=chart_config)
+
+
+_METRIC_WORDS = {"accuracy": "accuracy", "r2": "R²"}
+
+
+def _metric_for(task: str) -> str:
+    return "r2" if task == "regression" else "accuracy"
+
+
+_TEST_LABELS = {"accuracy": ("Test accuracy", "share of test rows predicted correctly"),
+                "loss": ("Test loss", "lower is better"),
+                "r2": ("Test R²", "1 is perfect, 0 is no better than guessing the mean"),
+                "mae": ("Test MAE", "average size of the error, in the target's units")}
+
+
+def _test_metrics(run: Any) -> None:
+    st.markdown("**On the test set** (rows held back from training and from choosing the "
+                "best epoch):")
+    shown = [(k, v) for k, v in run.test_metrics.items()
+             if k in _TEST_LABELS and isinstance(v, (int, float))]
+    for col, (k, v) in zip(st.columns(max(1, len(shown))), shown):
+        label, meaning = _TEST_LABELS[k]
+        col.metric(label, f"{v:.3f}", help=meaning)
+
+
+def runs_frame(runs: list[Any], compare: set[str]):
+    """One row per run for the Experiments table (plain values; the page adds column help)."""
+    import pandas as pd
+
+    from core.train import architecture_summary
+
+    rows = []
+    for r in runs:
+        c = r.config or {}
+        done = r.epoch if r.epoch is not None else 0
+        rows.append({
+            "Compare": r.id in compare, "Run": r.id,
+            "Status": STATUS.get(r.status, (r.status,))[0],
+            "Dataset": (r.dataset or {}).get("name", "?"),
+            "Architecture": architecture_summary(r.spec or {}),
+            "Hyperparameters": f"{c.get('optimizer')} · lr {c.get('lr', 0):g} · "
+                               f"batch {c.get('batch_size')}",
+            "Epochs": f"{done} / {r.total_epochs or c.get('epochs', '?')}",
+            "Best validation score": r.best_val_metric,
+            "Metric": _METRIC_WORDS.get(r.metric_name or _metric_for(r.task)),
+            "Best validation loss": r.best_val_loss, "Notes": r.notes or "",
+            "Duration": format_duration(r.duration_s), "Device": r.device or "–",
+            "Open": f"/train?run={r.id}",
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,58 @@
+"""Explain: why did the model say this, for the whole model and for one row (SHAP and LIME)."""
+import streamlit as st
+
+from core.audit._jobs import audit_state
+from core.audit.explain import DEFAULT_ROWS, saved_explanation
+from ui import explain_views as xv
+from ui.resources import get_runner, get_store
+
+st.title("Explain")
+st.markdown(
+    "Why does the model answer what it answers? Two independent methods, **SHAP** and **LIME**, "
+    "explain the whole model and single rows; where they agree you can trust the explanation more."
+)
+
+store = get_store()
+runs = [r for r in store.list_runs() if r.checkpoint_path and r.status not in ("failed", "diverged")]
+if not runs:
+    st.info("No trained model yet: weights are saved after a run's first epoch. Train one first.")
+    st.page_link("pages/train.py", label="Go to Train", icon=":material/exercise:")
+    st.stop()
+
+run_id = xv.pick_run(runs)
+result = saved_explanation(store, run_id)
+
+rec = audit_state(store, get_runner(), run_id, xv.KIND) or {}
+active = rec.get("state") in ("queued", "running")
+with st.container(border=True):
+    left, right = st.columns([2, 1])
+    rows = left.number_input(
+        "Rows to explain", 10, 5000, DEFAULT_ROWS, step=50, key="explain_rows",
+        help="SHAP explains this many test rows chosen at random (seed 0); LIME explains 30 of them.")
+    right.markdown("&nbsp;")
+    right.button("Explain the model" if not result else "Explain again", key="explain-start",
+                 disabled=active, on_click=xv.start, args=(run_id, rows), type="primary",
+                 icon=":material/psychology:")
+    if err := st.session_state.get("explain_error"):
+        st.error(err)
+    st.fragment(xv.job_panel, run_every=xv.POLL_S if active else None)(run_id, active)
+
+if not result:
+    st.caption("Explanations run in the background and are kept with the run until it changes.")
+    st.stop()
+
+xv.about(result)
+tabs = ["Whole model", "One row", "Agreement"] + (["Fairness"] if result.get("fairness") else [])
+views = st.tabs(tabs)
+with views[0]:
+    xv.global_view(result)
+with views[1]:
+    row = xv.choose_row(result)
+    if row:
+        xv.local_view(result, row)
+with views[2]:
+    xv.agreement_view(result)
+if result.get("fairness"):
+    with views[3]:
+        st.caption("Does the model lean on a sensitive attribute, or on a column that stands in for it?")
+        xv.fairness_view(result)

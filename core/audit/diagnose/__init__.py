@@ -20,4 +20,8 @@ def diagnose(facts: RunFacts) -> list[Finding]:
     if any(f.kind == "diverged" for f in found):
         # Curves after a divergence are meaningless; only say what matters.
         found = [f for f in found if f.kind in ("diverged", "exploding_gradients", "class_imbalance")]
+    if any(f.kind == "dead_units" for f in found):
+        # Dead ReLUs pass no gradient, which looks like vanishing; the cause (and the advice)
+        # is the dead units, not Sigmoid-style saturation.
+        found = [f for f in found if f.kind != "vanishing_gradients"]
     return sorted(found, key=lambda f: f.severity != "problem")

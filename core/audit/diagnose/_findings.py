@@ -45,6 +45,10 @@ class RunFacts:
     test_metric: float | None = None
     class_shares: dict[str, float] = field(default_factory=dict)
     dataset: str = ""
+    # Input columns that alone decide the target on every training row (a copy of it, or a
+    # field filled in after the outcome was known).
+    leaky_columns: list[str] = field(default_factory=list)
+    class_weighted: bool = False  # a weighted loss has another scale than the class entropy
 
 
 def _finite(xs) -> list[float]:
@@ -70,8 +74,10 @@ def overfitting(f: RunFacts) -> Finding | None:
     best_epoch, best = min(pts, key=lambda p: p[1])
     last_epoch, last = pts[-1]
     train_last = _finite(f.train_loss)[-1] if _finite(f.train_loss) else None
-    # Validation loss rose clearly after its best while the train loss kept improving.
-    rose = last > best * 1.10 and last - best > 0.01 and last_epoch - best_epoch >= 2
+    # Validation loss rose clearly after its best while the train loss kept improving. The
+    # rise must hold for the last few epochs: one noisy epoch (a high lr) is not overfitting.
+    recent = min(v for _, v in pts[-3:])
+    rose = recent > best * 1.10 and recent - best > 0.01 and last_epoch - best_epoch >= 2
     if not rose or train_last is None or train_last >= last:
         return None
     gap = last - train_last
@@ -90,28 +96,69 @@ def underfitting(f: RunFacts) -> Finding | None:
     if len(tm) < 3:
         return None
     # Even on the data it learns from, the model barely beats always answering the majority.
-    if tm[-1] > f.baseline + 0.02:
-        return None
-    return Finding("underfitting", "problem", "The model is underfitting",
-                   f"Training accuracy ends at {tm[-1]:.1%}, hardly above the {f.baseline:.1%} "
-                   "of always answering the most common class.",
-                   "Train longer, raise the learning rate, or use a bigger model (more units or layers).")
+    if tm[-1] <= f.baseline + 0.02:
+        return Finding("underfitting", "problem", "The model is underfitting",
+                       f"Training accuracy ends at {tm[-1]:.1%}, hardly above the {f.baseline:.1%} "
+                       "of always answering the most common class.", _UNDERFIT_ADVICE)
+    # Or its loss is no lower than that of predicting the class shares for everyone (the
+    # entropy of the classes): the answers may be right, but only barely and by luck of sign.
+    tl, chance = _finite(f.train_loss), _class_entropy(f.class_shares)
+    if chance and not f.class_weighted and len(tl) >= 3 and tl[-1] >= 0.97 * chance:
+        return Finding("underfitting", "problem", "The model is underfitting",
+                       f"Training loss ends at {tl[-1]:.3f}, no lower than the {chance:.3f} of "
+                       "predicting the class shares for every example: the model has learnt "
+                       "almost nothing it is sure of.", _UNDERFIT_ADVICE)
+    return None
+
+
+_UNDERFIT_ADVICE = ("Train longer, raise the learning rate, lower L2 or Dropout, or use a bigger "
+                    "model (more units or layers).")
+
+
+def _class_entropy(shares: dict[str, float]) -> float | None:
+    ps = [p for p in shares.values() if p > 0]
+    return -sum(p * math.log(p) for p in ps) if len(ps) > 1 else None
 
 
 def lr_too_high(f: RunFacts) -> Finding | None:
+    spike = _loss_spike(f)
+    if spike is not None:
+        return spike
     tl = _finite(f.train_loss[1:])
     if len(tl) < 6:
         return None
     diffs = [b - a for a, b in zip(tl, tl[1:])]
     ups = sum(d > 0 for d in diffs)
-    swing = max(tl[len(tl) // 2:]) - min(tl[len(tl) // 2:])
-    # Many rises and big swings in the second half: steps overshoot the minimum.
-    if ups / len(diffs) < 0.35 or swing < 0.1 * max(min(tl), 1e-8):
+    late = sorted(tl[len(tl) // 2:])
+    swing, level = late[-1] - late[0], late[len(late) // 2]
+    # Many rises and, late in training, swings of over a quarter of the loss's own level: steps
+    # overshoot the minimum. (Small wiggles of a loss that keeps falling are only batch noise.)
+    if ups / len(diffs) < 0.35 or swing < 0.25 * max(level, 1e-8):
         return None
     return Finding("lr_too_high", "warning", "The learning rate looks too high",
                    f"The training loss went up in {ups} of {len(diffs)} epochs and swings by "
                    f"{swing:.3f} in the second half instead of settling.",
                    "Lower the learning rate (try 3-10x smaller) or use a schedule (cosine, reduce-on-plateau).")
+
+
+SPIKE_FACTOR = 2.0  # a healthy run's loss never climbs far above where it started
+
+
+def _loss_spike(f: RunFacts) -> Finding | None:
+    tl = f.train_loss
+    if not tl or tl[0] is None or not math.isfinite(tl[0]) or tl[0] <= 0:
+        return None
+    later = [(i, x) for i, x in enumerate(tl[1:], start=1) if x is not None and math.isfinite(x)]
+    if not later:
+        return None
+    epoch, peak = max(later, key=lambda p: p[1])
+    if peak < SPIKE_FACTOR * tl[0]:
+        return None
+    return Finding("lr_too_high", "warning", "The learning rate looks too high",
+                   f"The training loss jumped to {peak:.3g} in epoch {epoch}, {peak / tl[0]:.0f}x "
+                   f"its starting value {tl[0]:.3g}: the steps overshoot.",
+                   "Lower the learning rate (try 3-10x smaller), add gradient clipping (norm 1.0), "
+                   "or use a warm-up schedule (one-cycle).", epochs=(epoch, epoch))
 
 
 def lr_too_low(f: RunFacts) -> Finding | None:

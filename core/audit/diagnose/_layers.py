@@ -87,11 +87,56 @@ def class_imbalance(f: RunFacts) -> Finding | None:
 
 def possible_leakage(f: RunFacts) -> Finding | None:
     vm = [x for x in f.val_metric if x is not None]
-    if not vm or max(vm) < 0.999:
+    best = max(vm) if vm else None
+    if f.leaky_columns:
+        cols = ", ".join(f"'{c}'" for c in f.leaky_columns)
+        score = f" Best validation score {best:.4f}." if best is not None else ""
+        return Finding("possible_leakage", "warning", "An input column gives the answer away",
+                       f"The column {cols} alone decides the target in every training row.{score}",
+                       f"Leave {cols} out on the Data page if it is a copy of the target or was "
+                       "filled in after the outcome was known; the model cannot have it in use.")
+    if best is None or best < 0.999:
         return None
     if f.dataset in {"moons", "circles", "xor", "blobs", "spirals", "iris", "digits"}:
         return None  # easy toy and teaching sets can really be learnt perfectly
     return Finding("possible_leakage", "warning", "The validation score is suspiciously perfect",
-                   f"Best validation score {max(vm):.4f}. Real data is rarely this easy.",
+                   f"Best validation score {best:.4f}. Real data is rarely this easy.",
                    "Check that no input column is a copy of the target or was computed from it "
                    "(an id, a date after the outcome, a post-hoc field).")
+
+
+_LEAKY_CACHE: dict[str, list[str]] = {}
+
+
+def leaky_columns(bundle, data, max_rows: int = 50_000) -> list[str]:
+    """Input columns whose value alone fixes the class on every training row (classification).
+
+    Cached per dataset (ref and content), since every diagnosis of every run on it asks again.
+    """
+    if data.task == "regression" or bundle.modality != "tabular":
+        return []
+    key = bundle.ref.model_dump_json() + bundle.content_hash
+    if key not in _LEAKY_CACHE:
+        if len(_LEAKY_CACHE) > 32:
+            _LEAKY_CACHE.clear()
+        _LEAKY_CACHE[key] = _leaky_columns(bundle, data, max_rows)
+    return list(_LEAKY_CACHE[key])
+
+
+def _leaky_columns(bundle, data, max_rows: int) -> list[str]:
+    idx = data.idx_train[:max_rows]
+    target = bundle.frame[bundle.target].iloc[idx]
+    found = []
+    for col in dict.fromkeys(data.feature_columns):
+        if col not in bundle.frame.columns:
+            continue
+        values = bundle.frame[col].iloc[idx]
+        n_values = values.nunique(dropna=True)
+        # A column with a distinct value per row (a measurement, an id) trivially "decides"
+        # every row; only columns with repeated values can show a real one-to-one copy.
+        if n_values < 2 or n_values > len(values) / 2:
+            continue
+        per_value = target.groupby(values, dropna=True, observed=True).nunique()
+        if len(per_value) and int(per_value.max()) == 1 and target[values.notna()].nunique() > 1:
+            found.append(str(col))
+    return found

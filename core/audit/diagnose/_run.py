@@ -10,8 +10,10 @@ def facts_from_run(store, run, evaluation=None) -> RunFacts:
     """RunFacts from the store; `evaluation` (test metrics) is optional: rules that need it are skipped."""
     from core.train._data import prepared
 
+    from core.audit.diagnose._layers import leaky_columns
+
     epochs = store.epochs(run.id)
-    _, data = prepared(run.dataset)
+    bundle, data = prepared(run.dataset)
     shares = {}
     if data.task != "regression":
         import numpy as np
@@ -28,7 +30,9 @@ def facts_from_run(store, run, evaluation=None) -> RunFacts:
                     train_metric=[e.train_metric for e in epochs],
                     val_metric=[e.val_metric for e in epochs], internals=store.internals(run.id),
                     baseline=baseline, test_metric=test_metric, class_shares=shares,
-                    dataset=str(run.dataset.get("name", "")))
+                    dataset=str(run.dataset.get("name", "")),
+                    leaky_columns=leaky_columns(bundle, data),
+                    class_weighted=(run.config or {}).get("class_weights") == "balanced")
 
 
 def diagnose_run(store, run_id: str, evaluation=None) -> list[Finding]:

@@ -69,7 +69,7 @@ def classification_report(y_true, proba, classes: list[str], y_train=None) -> Ev
                "Balance of precision and recall (1 is perfect), averaged over classes."),
         Metric("roc_auc", _roc_auc(skm, y_true, P, labels),
                "Chance the model scores a random positive above a random negative (0.5 is guessing, 1 is perfect)."),
-        Metric("log_loss", float(skm.log_loss(y_true, np.clip(P, 1e-7, 1), labels=labels)),
+        Metric("log_loss", float(skm.log_loss(y_true, P, labels=labels)),
                "How confident and right the probabilities are (lower is better; confident mistakes cost most)."),
     ]
     baseline = Metric("baseline_accuracy", base_acc,

@@ -11,6 +11,10 @@ def run() -> None:
             st.Page("pages/build.py", title="Build", icon="🧱"),
             st.Page("pages/train.py", title="Train", icon="🏋️"),
             st.Page("pages/experiments.py", title="Experiments", icon="🧪"),
+            st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
+            st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+            st.Page("pages/fairness.py", title="Fairness", icon=":material/balance:"),
+            st.Page("pages/explain.py", title="Explain", icon=":material/psychology:"),
         ],
     }
     st.navigation(pages).run()

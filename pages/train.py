@@ -100,4 +100,12 @@ with run_col:
             help="Every run is kept; pick an earlier one to see its curves.")
         st.query_params["run"] = st.session_state["run_id"]
         live_run(st.session_state["run_id"])
-        st.page_link("pages/experiments.py", label="Compare all runs", icon="🧪")
+        st.markdown("**Next:** see how good this run is and why, whom it treats unfairly, or "
+                    "compare it with the others.")
+        shown = {"run": st.session_state["run_id"]}
+        ev_col, fair_col, exp_col = st.columns(3)
+        ev_col.page_link("pages/evaluate.py", label="Evaluate this run", icon=":material/fact_check:",
+                         query_params=shown)
+        fair_col.page_link("pages/fairness.py", label="Check fairness", icon=":material/balance:",
+                           query_params=shown)
+        exp_col.page_link("pages/experiments.py", label="Compare all runs", icon="🧪")

@@ -137,8 +137,11 @@ def _curves(store: Any, run: Any) -> None:
     if key != entry["key"]:
         from core.plots.training import loss_curves, metric_curve
 
+        from core.plots.fairness import live_gap_chart
+
         entry["figs"] = (loss_curves(epochs, entry["steps"], steps_per_epoch=run.steps_per_epoch),
-                         metric_curve(epochs, run.metric_name or _metric_for(run.task)))
+                         metric_curve(epochs, run.metric_name or _metric_for(run.task)),
+                         live_gap_chart(epochs))
         entry["key"] = key
     entry["n"] = len(epochs)
     cache[run.id] = entry
@@ -154,6 +157,12 @@ def _curves(store: Any, run: Any) -> None:
     chart_config = {"displaylogo": False}
     left.plotly_chart(entry["figs"][0], key=f"loss-{run.id}", config=chart_config)
     right.plotly_chart(entry["figs"][1], key=f"metric-{run.id}", config=chart_config)
+    if entry["figs"][2] is not None:  # a sensitive column is set: the gap between groups, live
+        sens = " and ".join(run.dataset.get("sensitive") or [])
+        st.caption(f"How differently the model treats the groups of {sens} on the validation data, "
+                   "epoch by epoch: the gap in how often each group gets the positive answer "
+                   "(demographic parity) and in error rates (equalized odds). 0 means no gap.")
+        st.plotly_chart(entry["figs"][2], key=f"gap-{run.id}", config=chart_config)
 
 
 _METRIC_WORDS = {"accuracy": "accuracy", "r2": "R²"}

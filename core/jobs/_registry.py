@@ -15,8 +15,10 @@ JOBS: dict[str, str] = {
     "overfit_check": "core.audit.checklist:overfit_check_job",
     "lr_finder": "core.audit.checklist:lr_finder_job",
     "fairness_mitigate": "core.audit.fairness.jobs:mitigate_job",
+    "fairness_intervals": "core.audit.fairness.jobs:intervals_job",
     "explain": "core.audit.explain.jobs:explain_job",
     "stress": "core.audit.stress.jobs:stress_job",
+    "adv_train": "core.audit.stress.jobs:adv_train_job",
     # Test helpers (tiny, import nothing heavy): sleep, fail.
     "sleep": "core.jobs._testing:sleep_job",
     "fail": "core.jobs._testing:fail_job",

@@ -19,7 +19,7 @@ from core.runs import EpochRow
 from core.train import _setup
 from core.train._checkpoint import checkpoint_dir, save_checkpoint
 from core.train._config import TrainConfig
-from core.train._evaluate import as_targets, evaluate
+from core.train._evaluate import as_targets, evaluate, metrics_from_outputs, predict
 from core.train._internals import LayerProbe
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,15 @@ DIVERGED_ADVICE = ("Lower the learning rate (try 10x smaller), add gradient clip
 
 class _Diverged(Exception):
     pass
+
+
+def _val_group_codes(data):
+    """Group codes of the validation rows when a binary run has a sensitive column (live gap)."""
+    if data.task != "binary" or data.sensitive_val is None or data.sensitive_val.shape[1] == 0:
+        return None
+    from core.audit.fairness._live import group_codes
+
+    return group_codes(data.sensitive_val)
 
 
 class Trainer:
@@ -89,6 +98,7 @@ class Trainer:
         self.gen = torch.Generator(device="cpu").manual_seed(cfg.seed)
         sub = torch.randperm(n, generator=torch.Generator().manual_seed(cfg.seed + 1))
         self.train_eval_idx = sub[:_TRAIN_EVAL_ROWS].to(dev)
+        self.val_groups = _val_group_codes(data)
         self.probe = LayerProbe(self.model, self.Xv[:_PROBE_ROWS], self.yv[:_PROBE_ROWS], self.loss_fn)
         self.l1_params = [p for name, p in self.model.named_parameters() if not name.endswith("bias")]
         self.store.update_run(
@@ -101,10 +111,18 @@ class Trainer:
     def _measure(self, epoch: int, train_loss: float | None) -> EpochRow:
         idx = self.train_eval_idx
         tr = evaluate(self.model, self.X[idx], self.y[idx], self.task, self.loss_fn)
-        va = evaluate(self.model, self.Xv, self.yv, self.task, self.loss_fn)
+        # One forward pass serves the val metric and the live fairness gap.
+        va_out = predict(self.model, self.Xv) if len(self.Xv) else None  # (n_val, n_outputs)
+        va = (metrics_from_outputs(va_out, self.yv, self.task, self.loss_fn) if va_out is not None
+              else {"loss": None, "metric": None})
         extra = {}
         if self.task == "regression":
             extra = {"train_mae": tr.get("mae"), "val_mae": va.get("mae")}
+        elif self.val_groups is not None and va["metric"] is not None:
+            from core.audit.fairness._live import gap_from_predictions
+
+            answers = (va_out[:, 0] > 0).cpu().numpy()  # binary: logit > 0 ⇔ p ≥ 0.5
+            extra.update(gap_from_predictions(self.data.y_val, answers, self.val_groups))
         return EpochRow(epoch=epoch, train_loss=tr["loss"] if train_loss is None else train_loss,
                         val_loss=va["loss"], train_metric=tr["metric"], val_metric=va["metric"],
                         lr=self.opt.param_groups[0]["lr"], elapsed_s=time.monotonic() - self.t0,
@@ -271,8 +289,11 @@ class Trainer:
         return "r2" if self.task == "regression" else "accuracy"
 
 
-def train_run(store, run_id: str, on_progress=None):
-    """Train a stored run in this process; failures end in the run's status, never raise."""
+def train_run(store, run_id: str, on_progress=None, trainer_cls=None):
+    """Train a stored run in this process; failures end in the run's status, never raise.
+
+    `trainer_cls` (a Trainer subclass or factory) lets derived runs change one step, e.g.
+    adversarial training in core.audit.stress."""
     from core.train._runlog import RunLogHandler
 
     run = store.get_run(run_id)
@@ -283,7 +304,7 @@ def train_run(store, run_id: str, on_progress=None):
         store.set_status(run_id, "running")
     with RunLogHandler(store, run_id):
         try:
-            Trainer(store, run, on_progress).run()
+            (trainer_cls or Trainer)(store, run, on_progress).run()
         except LayerLabError as exc:
             log.error("%s", exc)
             store.set_status(run_id, "failed", error=str(exc))

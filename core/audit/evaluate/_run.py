@@ -39,9 +39,14 @@ def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
     saved = store.get_audit(run_id, AUDIT_KIND)
     if saved and not refresh and saved.get("checkpoint") == _checkpoint_stamp(run):
         return _from_dict(saved["evaluation"])
-    model = load_checkpoint(run, store)
     _, data = prepared(run.dataset)
-    ev = evaluate_model(model, data)
+    if run.kind == "mitigated":  # may be a randomised classifier, not one network (see fairness)
+        from core.audit.fairness import run_outputs
+
+        out, _ = run_outputs(store, run, data, "test")
+        ev = classification_report(data.y_test, out, data.classes, y_train=data.y_train)
+    else:
+        ev = evaluate_model(load_checkpoint(run, store), data)
     store.save_audit(run_id, AUDIT_KIND, {"checkpoint": _checkpoint_stamp(run), "evaluation": ev.as_dict()})
     return ev
 

@@ -1,0 +1,123 @@
+"""The fairness report of predictions (arrays in, plain dict out) and of a stored run."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.audit.fairness import _metrics as M
+from core.audit.fairness._summary import classification_summary, regression_summary
+from core.errors import LayerLabError
+
+AUDIT_KIND = "fairness"
+RANDOM_SEED = 0  # draws of randomised (mitigated) classifiers are seeded so reports repeat
+
+
+def hard_labels(scores: np.ndarray, task: str, randomised: bool = False,
+                threshold: float = 0.5) -> np.ndarray:
+    """Class ids from outputs: binary scores ≥ threshold (or a seeded draw for a randomised
+    classifier, whose score is the probability that it answers 1); multiclass argmax."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if task == "multiclass":
+        return scores.argmax(axis=1)
+    if randomised:
+        return (np.random.default_rng(RANDOM_SEED).random(len(scores)) < scores).astype(int)
+    return (scores >= threshold).astype(int)
+
+
+def fairness_report(y_true, outputs, sensitive, task: str, classes: list[str] | None = None, *,
+                    positive: int | None = None, randomised: bool = False,
+                    n_boot: int | None = M.DEFAULT_N_BOOT, threshold: float = 0.5) -> dict:
+    """Group table with intervals, disparity metrics and a summary for one split's predictions.
+
+    `outputs` are what `predict_outputs` returns (binary (n,) probabilities of class 1,
+    multiclass (n, k), regression (n,) values). Multiclass is judged one-vs-rest for the class
+    `positive` (default: the last class).
+    """
+    groups = M.group_labels(sensitive)
+    cols = list(getattr(sensitive, "columns", ["group"]))
+    M.check_groups(groups, " × ".join(cols))
+    y_true = np.asarray(y_true)
+    base = {"task": task, "sensitive": cols, "n": int(len(y_true)),
+            "disparity_meanings": M.DISPARITY_MEANINGS, "randomised": bool(randomised)}
+    if task == "regression":
+        table = M.group_table(y_true.astype(np.float64), np.asarray(outputs, np.float64), groups,
+                              "regression", n_boot=n_boot)
+        return {**base, "groups": table, "disparities": {}, "positive": None,
+                "summary": regression_summary(table)}
+    classes = list(classes or ["0", "1"])
+    pred = hard_labels(outputs, task, randomised, threshold)
+    if task == "multiclass":
+        k = len(classes) - 1 if positive is None else int(positive)
+        if not 0 <= k < len(classes):
+            raise LayerLabError(f"Class number {k} does not exist; pick one of 0..{len(classes) - 1} "
+                                f"({', '.join(classes)}).")
+        y_true, pred = (y_true == k).astype(int), (pred == k).astype(int)
+        base["note"] = (f"Multiclass task: groups are compared one-vs-rest on the class "
+                        f"'{classes[k]}' (choose another class to compare it instead).")
+    else:
+        k = 1
+    table = M.group_table(y_true, pred, groups, "binary", n_boot=n_boot)
+    disp = M.disparities(y_true, pred, groups)
+    return {**base, "groups": table, "disparities": disp, "positive": classes[k],
+            "summary": classification_summary(table, disp, classes[k])}
+
+
+def sensitive_frame(data, split: str, column: str | None = None):
+    """The split's sensitive columns (or only `column`), with a clear error when there are none."""
+    frame = getattr(data, f"sensitive_{split}")
+    if frame is None or frame.shape[1] == 0:
+        raise LayerLabError("This run has no sensitive column, so fairness cannot be checked. "
+                            "Choose one (for Adult: sex or race) on the Data page and train again.")
+    if column is None:
+        return frame
+    if column not in frame.columns:
+        raise LayerLabError(f"'{column}' is not a sensitive column of this run; its sensitive "
+                            f"columns are {', '.join(frame.columns)}. Add others on the Data page "
+                            "and train again.")
+    return frame[[column]]
+
+
+def audit_run(store, run_id: str, sensitive: str | None = None, *, n_boot: int | None = M.DEFAULT_N_BOOT,
+              positive: int | None = None, save: bool = True, refresh: bool = False) -> dict:
+    """The fairness report of a stored run on its test split, kept with the run (and reused)."""
+    from core.audit.fairness._runs import run_outputs
+
+    run = store.get_run(run_id)
+    saved = (store.get_audit(run_id, AUDIT_KIND) or {}).get(_key(sensitive, positive))
+    if save and saved and not refresh and saved["groups"]["n_boot"] == (n_boot or 0):
+        return saved
+    _, data = _prepared(run)
+    sens = sensitive_frame(data, "test", sensitive)
+    outputs, randomised = run_outputs(store, run, data, "test")
+    report = fairness_report(data.y_test, outputs, sens, data.task, data.classes,
+                             positive=positive, randomised=randomised, n_boot=n_boot)
+    report.update(run_id=run_id, run_name=run.name, accuracy=_accuracy(data, outputs, randomised))
+    if save and (n_boot or not saved_report(store, run_id, sensitive, positive)):
+        saved = store.get_audit(run_id, AUDIT_KIND) or {}
+        saved[_key(sensitive, positive)] = report
+        store.save_audit(run_id, AUDIT_KIND, saved)
+    return report
+
+
+def saved_report(store, run_id: str, sensitive: str | None = None,
+                 positive: int | None = None) -> dict | None:
+    """The stored report with bootstrap intervals, if one was computed (None otherwise)."""
+    rep = (store.get_audit(run_id, AUDIT_KIND) or {}).get(_key(sensitive, positive))
+    return rep if rep and rep["groups"]["n_boot"] else None
+
+
+def _key(sensitive: str | None, positive: int | None) -> str:
+    return f"{sensitive or '(all)'}|{'' if positive is None else positive}"
+
+
+def _accuracy(data, outputs, randomised: bool) -> float | None:
+    if data.task == "regression":
+        return None
+    return float(np.mean(hard_labels(outputs, data.task, randomised) == data.y_test))
+
+
+def _prepared(run):
+    from core.train._data import prepared
+
+    if run.task not in ("binary", "multiclass", "regression"):
+        raise LayerLabError(f"Run {run.id} has an unknown task '{run.task}'.")
+    return prepared(run.dataset)

@@ -15,6 +15,7 @@ def run() -> None:
             st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
             st.Page("pages/fairness.py", title="Fairness", icon=":material/balance:"),
             st.Page("pages/explain.py", title="Explain", icon=":material/psychology:"),
+            st.Page("pages/stress.py", title="Stress test", icon=":material/bolt:"),
         ],
     }
     st.navigation(pages).run()

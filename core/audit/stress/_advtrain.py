@@ -1,0 +1,113 @@
+"""Adversarial training: retrain a run with PGD examples mixed into every batch (Madry et al.).
+
+The result is a new run linked to the original through `parent_id`, with the same data,
+spec and training settings, so the two can be compared curve for curve. The training loop
+is core.train's; only the step differs: a share of each batch is replaced by its PGD version
+(crafted with the model in eval mode, under the same table constraints as the stress test).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.errors import LayerLabError
+
+log = logging.getLogger(__name__)
+AUDIT_KIND = "adversarial_training"
+
+
+class AdvSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    eps: float = Field(0.1, gt=0)  # in the stress test's unit (std of a column, pixel intensity)
+    steps: int = Field(7, ge=1, le=50)  # PGD steps while training (fewer than when testing: cost)
+    mix: float = Field(0.5, gt=0, le=1)  # share of each batch replaced by adversarial examples
+    locked: list[str] = Field(default_factory=list)
+    # None: the parent's epochs. Fewer makes a quick robustness check (PGD makes each step
+    # `steps + 1` times dearer).
+    epochs: int | None = Field(None, ge=1, le=10_000)
+
+
+def _trainer_class():
+    """The Trainer subclass, built lazily so importing this module does not import torch."""
+    import torch
+
+    from core.audit.stress._attacks import pgd
+    from core.audit.stress._space import attack_space
+    from core.train._data import prepared
+    from core.train.loop import Trainer
+
+    class AdversarialTrainer(Trainer):
+        def __init__(self, store, run, on_progress=None, *, adv: AdvSettings):
+            super().__init__(store, run, on_progress)
+            self.adv = adv
+
+        def setup(self) -> None:
+            super().setup()
+            bundle, _ = prepared(self.ref_dict)
+            self.constraint = attack_space(bundle, self.data, self.adv.locked).constraint(self.device)
+
+        def _step(self, xb, yb) -> float:
+            n_adv = int(round(len(xb) * self.adv.mix))
+            if n_adv:
+                self.model.eval()  # craft against the model as it predicts (no dropout noise)
+                xa = pgd(self.model, xb[:n_adv], yb[:n_adv], self.task, self.adv.eps,
+                         self.constraint, steps=self.adv.steps)
+                self.model.train()
+                xb = torch.cat([xa, xb[n_adv:]])  # (batch, *input_shape), same labels order
+            return super()._step(xb, yb)
+
+    return AdversarialTrainer
+
+
+def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None = None) -> str:
+    """A queued child run of `parent_id` that will be trained adversarially."""
+    from core.audit.stress._settings import MAX_STRENGTH
+    from core.train._data import prepared
+
+    s = settings or AdvSettings()
+    parent = store.get_run(parent_id)
+    if parent.status != "finished":
+        raise LayerLabError(f"Run {parent_id} is {parent.status}; adversarial training retrains a "
+                            "finished run. Train it to the end first.")
+    bundle, data = prepared(parent.dataset)
+    if s.eps > MAX_STRENGTH[bundle.modality]:
+        raise LayerLabError(f"ε = {s.eps:g} is too large for adversarial training on "
+                            f"{bundle.modality} data (at most {MAX_STRENGTH[bundle.modality]:g}).")
+    from core.audit.stress._space import attack_space
+
+    attack_space(bundle, data, s.locked)  # the same clear errors as the stress test, up front
+    config = dict(parent.config, **({"epochs": s.epochs} if s.epochs else {}))
+    child = store.create_run(
+        name=f"{parent.name} + adversarial training (PGD ε={s.eps:g})", dataset=parent.dataset,
+        dataset_hash=parent.dataset_hash, spec=parent.spec, config=config,
+        task=parent.task, parent_id=parent_id, kind="adversarial")
+    store.update_run(child, preprocessing=list(parent.preprocessing), seed=parent.seed,
+                     total_epochs=config.get("epochs", parent.total_epochs),
+                     metric_name=parent.metric_name)
+    store.set_notes(child, f"Adversarially trained copy of run {parent_id}: {s.mix:.0%} of each "
+                           f"batch replaced by PGD-{s.steps} examples at ε = {s.eps:g}.")
+    store.save_audit(child, AUDIT_KIND, {"parent_id": parent_id, "settings": s.model_dump()})
+    return child
+
+
+def train_adversarial(store, run_id: str, settings: AdvSettings | dict | None = None,
+                      on_progress=None):
+    """Train a run created by `create_adversarial_run` in this process; returns the final Run."""
+    from core.train.loop import train_run
+
+    if settings is None:
+        saved = store.get_audit(run_id, AUDIT_KIND) or {}
+        settings = saved.get("settings", {})
+    s = settings if isinstance(settings, AdvSettings) else AdvSettings.model_validate(settings)
+    factory = functools.partial(_trainer_class(), adv=s)
+    return train_run(store, run_id, on_progress=on_progress, trainer_cls=factory)
+
+
+def submit_adversarial(store, runner, parent_id: str, settings: AdvSettings | None = None) -> str:
+    """Create the child run and queue its training as the "adv_train" job; returns its run id."""
+    child = create_adversarial_run(store, parent_id, settings)
+    runner.submit("adv_train", {"run_id": child}, run_id=child)
+    return child

@@ -110,7 +110,7 @@ def _run_panel(run_id: str, was_live: bool) -> None:
     if run.status in LIVE_STATUSES:
         stopping = run.stop_requested
         if st.button("Stopping…" if stopping else "Stop training", key=f"stop-{run_id}",
-                     disabled=stopping, icon="⏹️",
+                     disabled=stopping, icon=":material/stop:",
                      help="Stop this run; the weights saved so far are kept."):
             from core.train import stop_run
 

@@ -175,7 +175,7 @@ def evaluate_page(run_id: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file("../../app.py", default_timeout=90)
-    at.switch_page("pages/evaluate.py")  # through app.py, so page links resolve as in the app
+    at.switch_page("views/evaluate.py")  # through app.py, so page links resolve as in the app
     if run_id:
         at.query_params["run"] = run_id
     return at.run()

@@ -145,7 +145,7 @@ def train_page():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file("../../app.py", default_timeout=60)
-    at.switch_page("pages/train.py")  # through app.py, so page links resolve as in the app
+    at.switch_page("views/train.py")  # through app.py, so page links resolve as in the app
     return at
 
 

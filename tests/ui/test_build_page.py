@@ -27,7 +27,7 @@ def torch_params(spec) -> int:
 def build_page():
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.switch_page("pages/build.py").run()
+    at.switch_page("views/build.py").run()
     assert not at.exception
     return at
 

@@ -21,7 +21,7 @@ def _finished_run(sensitive: list[str]) -> str:
 def _open(run_id: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/fairness.py")
+    at.switch_page("views/fairness.py")
     if run_id:
         at.query_params["run"] = run_id
     at.run()

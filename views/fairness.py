@@ -16,7 +16,7 @@ store = get_store()
 runs = [r for r in store.list_runs() if r.status == "finished"]
 if not runs:
     st.info("No finished runs yet. Train a model first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 ids = [r.id for r in runs]
@@ -34,7 +34,7 @@ if not sensitive_cols:
     st.warning("This run has no sensitive column, so there are no groups to compare. On the Data "
                "page, pick one or two sensitive columns (for Adult: sex and race), then train "
                "again and come back.")
-    st.page_link("pages/data.py", label="Choose a sensitive column", icon=":material/dataset:")
+    st.page_link("views/data.py", label="Choose a sensitive column", icon=":material/dataset:")
     st.stop()
 
 choices = sensitive_cols + ([None] if len(sensitive_cols) == 2 else [])

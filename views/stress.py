@@ -18,7 +18,7 @@ store, runner = get_store(), get_runner()
 runs = [r for r in store.list_runs() if r.status == "finished"]
 if not runs:
     st.info("No finished run yet. Train a model first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 ids = [r.id for r in runs]

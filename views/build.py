@@ -16,12 +16,12 @@ try:
     facts = session.dataset_facts(ws.dataset.model_dump_json())
 except LayerLabError as exc:
     st.error(f"The chosen dataset could not be loaded: {exc}")
-    st.page_link("pages/data.py", label="Choose another dataset", icon="📊")
+    st.page_link("views/data.py", label="Choose another dataset", icon=":material/table_chart:")
     st.stop()
 
 data_col, link_col = st.columns([5, 1], vertical_alignment="center")
 data_col.markdown(f"**Data:** {facts['summary']}")  # our own text (dataset titles are built-in or the file name)
-link_col.page_link("pages/data.py", label="Change data", icon="📊")
+link_col.page_link("views/data.py", label="Change data", icon=":material/table_chart:")
 
 spec = ws.spec or core_spec.get_preset(core_spec.default_preset_for(facts["modality"]))
 nodes = session.current_nodes(spec)
@@ -33,7 +33,7 @@ message = session.pop_error()
 if message:
     st.error(message)
 for error in report.errors:
-    st.error(error, icon="⚠️")
+    st.error(error, icon=":material/warning:")
 
 builder_col, side_col = st.columns([5, 2], gap="medium")
 with builder_col:
@@ -62,4 +62,4 @@ if report.ok:
     st.success("This model can be trained on your data. Next: choose how to train it.")
 else:
     st.info("Fix the problems marked in red above before training.")
-st.page_link("pages/data.py", label="Back to the data", icon="📊")
+st.page_link("views/data.py", label="Back to the data", icon=":material/table_chart:")

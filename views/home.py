@@ -18,7 +18,7 @@ with st.container(border=True):
         "person earns more than $50K a year. Training takes about ten seconds and you watch it live; "
         "*sex* and *race* are kept aside as sensitive columns for the fairness check."
     )
-    if st.button("Train the walkthrough MLP on Adult", type="primary", icon="▶️"):
+    if st.button("Train the walkthrough MLP on Adult", type="primary", icon=":material/play_arrow:"):
         from core.quickstart import start_walkthrough
         from ui.resources import get_runner, get_store
 
@@ -27,23 +27,23 @@ with st.container(border=True):
         except LayerLabError as exc:
             st.error(str(exc))
         else:
-            st.switch_page("pages/train.py", query_params={"run": run_id})
+            st.switch_page("views/train.py", query_params={"run": run_id})
 
 st.subheader("Or go step by step")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     st.markdown("**1. Data**: a built-in dataset (Adult, toy 2-D sets, digits, sequences) or "
                 "your CSV. Preprocessing is automatic and explained.")
-    st.page_link("pages/data.py", label="Choose data", icon="📊")
+    st.page_link("views/data.py", label="Choose data", icon=":material/table_chart:")
 with c2:
     st.markdown("**2. Build**: drag layers into your model; shapes and parameter counts update "
                 "as you go, and stacks that cannot work are explained.")
-    st.page_link("pages/build.py", label="Build a model", icon="🧱")
+    st.page_link("views/build.py", label="Build a model", icon=":material/layers:")
 with c3:
     st.markdown("**3. Train**: pick an optimizer and learning rate (good defaults are set) and "
                 "watch loss and accuracy grow live; stop any time.")
-    st.page_link("pages/train.py", label="Train", icon="🏋️")
+    st.page_link("views/train.py", label="Train", icon=":material/model_training:")
 with c4:
     st.markdown("**4. Compare**: every run is kept with what reproduces it; compare them side "
                 "by side with your notes.")
-    st.page_link("pages/experiments.py", label="Experiments", icon="🧪")
+    st.page_link("views/experiments.py", label="Experiments", icon=":material/science:")

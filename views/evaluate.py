@@ -18,7 +18,7 @@ store = get_store()
 runs = [r for r in store.list_runs() if r.checkpoint_path]
 if not runs:
     st.info("No trained model yet: weights are saved after a run's first epoch. Train one first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/exercise:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
     st.stop()
 
 run_id = ev.pick_run(runs)
@@ -76,5 +76,5 @@ if two_d:
 with tabs["Checklist"]:
     ev.checklist_tab(run_id)
 
-st.page_link("pages/compare.py", label="Compare this run with others", icon=":material/compare_arrows:",
+st.page_link("views/compare.py", label="Compare this run with others", icon=":material/compare_arrows:",
              query_params={"runs": run_id})

@@ -157,4 +157,4 @@ else:  # pixel / time-step columns: nothing a person would want to retype one by
     st.caption(f"Each row is {what}; the model predicts '{plain(bundle.target)}' ({TASKS[bundle.task]}).")
 show_data(bundle, prep, report)
 st.divider()
-st.page_link("pages/build.py", label="Next: build a model for this data", icon="🧱")
+st.page_link("views/build.py", label="Next: build a model for this data", icon=":material/layers:")

@@ -42,8 +42,8 @@ with st.container(border=True):
         if summary["errors"]:
             st.error("This model does not fit the data yet: " + " ".join(summary["errors"]))
     link_data, link_build, _ = st.columns([1, 1, 3])
-    link_data.page_link("pages/data.py", label="Change data", icon="📊")
-    link_build.page_link("pages/build.py", label="Change model", icon="🧱")
+    link_data.page_link("views/data.py", label="Change data", icon=":material/table_chart:")
+    link_build.page_link("views/build.py", label="Change model", icon=":material/layers:")
 
 store, runner = get_store(), get_runner()
 
@@ -76,7 +76,7 @@ with form_col:
             if cfg.model_dump(mode="json") != ws.train_config:
                 ws.train_config = cfg.model_dump(mode="json")  # kept for the next visit
                 save_workspace(ws)
-    st.button("Train", type="primary", icon="🏋️", disabled=cfg is None, width="stretch",
+    st.button("Train", type="primary", icon=":material/model_training:", disabled=cfg is None, width="stretch",
               on_click=start_training, args=(cfg,),
               help="Start a new run with these settings; earlier runs are kept.")
     if err := st.session_state.get("train_error"):
@@ -104,8 +104,8 @@ with run_col:
                     "compare it with the others.")
         shown = {"run": st.session_state["run_id"]}
         ev_col, fair_col, exp_col = st.columns(3)
-        ev_col.page_link("pages/evaluate.py", label="Evaluate this run", icon=":material/fact_check:",
+        ev_col.page_link("views/evaluate.py", label="Evaluate this run", icon=":material/fact_check:",
                          query_params=shown)
-        fair_col.page_link("pages/fairness.py", label="Check fairness", icon=":material/balance:",
+        fair_col.page_link("views/fairness.py", label="Check fairness", icon=":material/balance:",
                            query_params=shown)
-        exp_col.page_link("pages/experiments.py", label="Compare all runs", icon="🧪")
+        exp_col.page_link("views/experiments.py", label="Compare all runs", icon=":material/science:")

@@ -16,7 +16,7 @@ store = get_store()
 runs = [r for r in store.list_runs() if r.checkpoint_path and r.status not in ("failed", "diverged")]
 if not runs:
     st.info("No trained model yet: weights are saved after a run's first epoch. Train one first.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/exercise:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
     st.stop()
 
 run_id = xv.pick_run(runs)

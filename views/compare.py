@@ -16,7 +16,7 @@ runs = store.list_runs()
 if len(runs) < 2:
     st.info("Comparing needs at least two runs. Train another one first, for example with a "
             "different learning rate.")
-    st.page_link("pages/train.py", label="Go to Train", icon=":material/exercise:")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
     st.stop()
 
 by_id = {r.id: r for r in runs}

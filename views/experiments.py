@@ -15,7 +15,7 @@ store = get_store()
 runs = store.list_runs()
 if not runs:
     st.info("No runs yet. Train a model first.")
-    st.page_link("pages/train.py", label="Go to Train", icon="🏋️")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 by_id = {r.id: r for r in runs}
@@ -57,7 +57,7 @@ live = [r.id for r in runs if r.status in LIVE_STATUSES]
 if live:
     st.caption(f"{len(live)} run(s) still training or waiting: the curves below update by "
                "themselves; the table updates when you open this page again or press Refresh.")
-    st.button("Refresh the table", icon="🔄")
+    st.button("Refresh the table", icon=":material/refresh:")
 
 
 def overlay_charts(selected: list[str], polling: bool) -> None:

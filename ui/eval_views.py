@@ -7,14 +7,14 @@ panels poll the store while a job runs.
 """
 from __future__ import annotations
 
-import os
-from typing import Any
 
 import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
-from ui.run_views import LIVE_STATUSES, STATUS
+from ui.run_views import LIVE_STATUSES, STATUS, audit_progress, pick_run  # noqa: F401 (pages use ev.pick_run)
+from ui.text import md  # noqa: F401 (re-exported for the pages)
+from core.audit.evaluate import checkpoint_stamp  # noqa: F401 (the page uses ev.checkpoint_stamp)
 
 CHART = {"displaylogo": False}
 BOUNDARY_POLL_S = 1.0  # a new checkpoint is written every few seconds at most; 1 s is plenty
@@ -30,41 +30,11 @@ _LABELS = {
 }
 
 
-def md(text: Any) -> str:
-    """Escape Markdown in user text (class, column and layer names) so it shows as typed."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in str(text))
-
-
 def fmt(name: str, value: float | None) -> str:
     if value is None:
         return "–"
     how = _LABELS.get(name, (name, "num"))[1]
     return {"pct": f"{100 * value:.1f} %", "sig": f"{value:.4g}"}.get(how, f"{value:.3f}")
-
-
-def checkpoint_stamp(run) -> str:
-    """Changes whenever the run's checkpoint file changes: the cache key of everything drawn from it."""
-    try:
-        st_ = os.stat(run.checkpoint_path)
-        return f"{run.checkpoint_path}:{st_.st_mtime_ns}"
-    except (OSError, TypeError):
-        return ""
-
-
-def pick_run(runs: list) -> str:
-    """Selectbox of runs with weights; default from ?run=, else the newest finished run."""
-    ids = [r.id for r in runs]
-    by_id = {r.id: r for r in runs}
-    wanted = st.session_state.get("eval_run") or st.query_params.get("run")
-    if wanted not in by_id:
-        finished = [r.id for r in runs if r.status == "finished"]
-        wanted = finished[0] if finished else ids[0]
-    st.session_state["eval_run"] = wanted
-    st.selectbox("Run", ids, key="eval_run",
-                 format_func=lambda i: f"{i} · {by_id[i].name} · {STATUS.get(by_id[i].status, ('?',))[0]}",
-                 help="Every run that has saved weights. Newest first.")
-    st.query_params["run"] = st.session_state["eval_run"]
-    return st.session_state["eval_run"]
 
 
 @st.cache_data(show_spinner="Scoring the test examples…", max_entries=64)
@@ -263,20 +233,12 @@ def _start_check(run_id: str, kind: str) -> None:
 
 def _check_panel(run_id: str, kind: str, was_active: bool) -> None:
     from core.audit._jobs import audit_state
-    from ui.run_views import format_duration
 
     rec = audit_state(get_store(), get_runner(), run_id, kind)
     state = (rec or {}).get("state")
     if was_active and state not in ("queued", "running"):
         st.rerun()  # finished: one full rerun shows the result and stops the polling
-    if state in ("queued", "running"):
-        eta = rec.get("eta_s")
-        text = (rec.get("message") or "Working…") + (f" · about {format_duration(eta)} left"
-                                                      if eta is not None else "")
-        st.progress(min(1.0, max(0.0, float(rec.get("progress") or 0.0))), text=text)
-    elif state == "failed":
-        st.error(rec.get("error") or "The check did not finish.")
-    elif state == "done":
+    if audit_progress(rec, "The check did not finish.") == "done":
         if kind == "overfit_check":
             _overfit_result(rec["result"])
         else:

@@ -5,35 +5,17 @@ page never computes SHAP or LIME itself.
 """
 from __future__ import annotations
 
-from typing import Any
 
 import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
+from ui.run_views import audit_progress, pick_run  # noqa: F401 (the page uses xv.pick_run)
+from ui.text import md  # noqa: F401 (re-exported for the page)
 
 KIND = "explain"
 POLL_S = 1.0
 PICKS = ("A misclassified one", "A borderline one", "By row number", "Search by value")
-
-
-def md(text: Any) -> str:
-    """Escape Markdown in user text (column names, category values) so it shows as typed."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in str(text))
-
-
-def pick_run(runs: list) -> str:
-    by_id = {r.id: r for r in runs}
-    wanted = st.session_state.get("explain_run") or st.query_params.get("run")
-    if wanted not in by_id:
-        finished = [r.id for r in runs if r.status == "finished"]
-        wanted = finished[0] if finished else runs[0].id
-    st.session_state["explain_run"] = wanted
-    st.selectbox("Run", list(by_id), key="explain_run",
-                 format_func=lambda i: f"{i} · {by_id[i].name} · {by_id[i].status}",
-                 help="Every run that has saved weights. Newest first.")
-    st.query_params["run"] = st.session_state["explain_run"]
-    return st.session_state["explain_run"]
 
 
 def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
@@ -50,19 +32,11 @@ def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
 def job_panel(run_id: str, was_active: bool) -> None:
     """Progress bar with an ETA while the job runs; a rerun when it ends shows the result."""
     from core.audit._jobs import audit_state
-    from ui.run_views import format_duration
 
     rec = audit_state(get_store(), get_runner(), run_id, KIND) or {}
-    state = rec.get("state")
-    if was_active and state not in ("queued", "running"):
-        st.rerun()
-    if state in ("queued", "running"):
-        eta = rec.get("eta_s")
-        text = (rec.get("message") or "Working…") + (f" · about {format_duration(eta)} left"
-                                                      if eta is not None else "")
-        st.progress(min(1.0, max(0.0, float(rec.get("progress") or 0.0))), text=text)
-    elif state == "failed":
-        st.error(rec.get("error") or "The explanation did not finish.")
+    if was_active and rec.get("state") not in ("queued", "running"):
+        st.rerun()  # finished: one full rerun shows the result and stops the polling
+    audit_progress(rec, "The explanation did not finish.")
 
 
 def about(result: dict) -> None:

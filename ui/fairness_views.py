@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
+from ui.run_views import audit_progress
 
 MITIGATION_KIND = "fairness_mitigate"
 POLL_S = 0.5
@@ -168,9 +169,7 @@ def _job_progress(run_id: str) -> None:
     rec = audit_state(get_store(), get_runner(), run_id, MITIGATION_KIND)
     if not rec or rec["state"] not in ("queued", "running"):
         st.rerun(scope="app")
-    eta = rec.get("eta_s")
-    st.progress(float(rec.get("progress") or 0.0),
-                text=f"{rec.get('message', '')}" + (f" · about {eta:.0f} s left" if eta else ""))
+    audit_progress(rec, "The mitigation failed.")
 
 
 def comparison(run_id: str, sensitive: str | None) -> None:

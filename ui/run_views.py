@@ -213,3 +213,35 @@ def runs_frame(runs: list[Any], compare: set[str]):
             "Open": f"/train?run={r.id}",
         })
     return pd.DataFrame(rows)
+
+
+def pick_run(runs: list, *, key: str) -> str:
+    """Selectbox of runs (newest first): the URL's ?run= if given, else the newest finished run.
+
+    The choice is written back to the URL, so a reload or a shared link shows the same run.
+    """
+    by_id = {r.id: r for r in runs}
+    wanted = st.session_state.get(key) or st.query_params.get("run")
+    if wanted not in by_id:
+        finished = [r.id for r in runs if r.status == "finished"]
+        wanted = finished[0] if finished else runs[0].id
+    st.session_state[key] = wanted
+    st.selectbox("Run", list(by_id), key=key,
+                 format_func=lambda i: f"{i} · {by_id[i].name} · "
+                                       f"{STATUS.get(by_id[i].status, (by_id[i].status,))[0]}",
+                 help="Every run with saved weights, newest first.")
+    st.query_params["run"] = st.session_state[key]
+    return st.session_state[key]
+
+
+def audit_progress(rec: dict | None, failed_text: str) -> str | None:
+    """Draw a background audit's state (progress bar with ETA, or its error); returns the state."""
+    state = (rec or {}).get("state")
+    if state in ("queued", "running"):
+        eta = rec.get("eta_s")
+        text = (rec.get("message") or "Working…") + (f" · about {format_duration(eta)} left"
+                                                      if eta is not None else "")
+        st.progress(min(1.0, max(0.0, float(rec.get("progress") or 0.0))), text=text)
+    elif state == "failed":
+        st.error(rec.get("error") or failed_text)
+    return state

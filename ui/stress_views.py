@@ -11,7 +11,8 @@ import streamlit as st
 
 from core.audit._jobs import audit_state
 from ui.resources import get_runner, get_store
-from ui.run_views import format_duration
+from ui.run_views import audit_progress
+from ui.text import md
 
 KIND = "stress"
 _POLL_S = 0.5
@@ -71,11 +72,7 @@ def _poll(run_id: str, kind: str) -> None:
     rec = audit_state(get_store(), get_runner(), run_id, kind) or {}
     if rec.get("state") not in ("queued", "running"):
         st.rerun()
-    eta = rec.get("eta_s")
-    text = rec.get("message") or "Working…"
-    if eta is not None:
-        text += f" · about {format_duration(eta)} left"
-    st.progress(float(rec.get("progress") or 0.0), text=text)
+    audit_progress(rec, "The stress test failed.")
 
 
 def show_result(result: dict, compare: dict | None = None) -> None:
@@ -110,9 +107,9 @@ def show_examples(result: dict) -> None:
                             config={"displaylogo": False, "staticPlot": True})
     elif result["modality"] == "tabular":
         for ex in result["examples"][:3]:
-            st.markdown(f"Test row {ex['test_row']}: the model said **{_md(ex['before'])}** "
-                        f"({_pct(ex['p_before'])}), after the attack **{_md(ex['after'])}** "
-                        f"({_pct(ex['p_after'])}); the true answer is {_md(ex['label'])}.")
+            st.markdown(f"Test row {ex['test_row']}: the model said **{md(ex['before'])}** "
+                        f"({_pct(ex['p_before'])}), after the attack **{md(ex['after'])}** "
+                        f"({_pct(ex['p_after'])}); the true answer is {md(ex['label'])}.")
             if ex["changes"]:
                 st.table(_changes_frame(ex).hide(axis="index"))
 
@@ -156,6 +153,3 @@ def _pct(p: Any) -> str:
     return "–" if p is None else f"{100 * p:.0f} % sure"
 
 
-def _md(text: Any) -> str:
-    """Escape Markdown in labels from the user's data."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~$" else ch for ch in str(text))

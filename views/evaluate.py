@@ -21,7 +21,7 @@ if not runs:
     st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
     st.stop()
 
-run_id = ev.pick_run(runs)
+run_id = ev.pick_run(runs, key="eval_run")
 run = store.get_run(run_id)
 live = run.status in LIVE_STATUSES
 badge, about = st.columns([1, 6])

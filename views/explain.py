@@ -19,7 +19,7 @@ if not runs:
     st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
     st.stop()
 
-run_id = xv.pick_run(runs)
+run_id = xv.pick_run(runs, key="explain_run")
 result = saved_explanation(store, run_id)
 
 rec = audit_state(store, get_runner(), run_id, xv.KIND) or {}

@@ -4,6 +4,7 @@ import streamlit as st
 from core.errors import LayerLabError
 from ui import fairness_views as fv
 from ui.resources import get_store
+from ui.run_views import pick_run
 
 st.title("Fairness")
 st.markdown(
@@ -19,13 +20,8 @@ if not runs:
     st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
-ids = [r.id for r in runs]
-by_id = {r.id: r for r in runs}
-wanted = st.query_params.get("run")
-run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in by_id else 0,
-                      format_func=lambda i: f"{i} · {by_id[i].name}")
-st.query_params["run"] = run_id
-run = by_id[run_id]
+run_id = pick_run(runs, key="fairness_run")
+run = next(r for r in runs if r.id == run_id)
 if run.parent_id:
     st.caption(f"A mitigated run of {run.parent_id}.")
 

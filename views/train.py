@@ -7,6 +7,7 @@ from core.errors import LayerLabError
 from core.workspace import load_workspace, save_workspace
 from ui.resources import get_runner, get_store
 from ui.run_views import live_run
+from ui.text import md
 from ui.train_form import config_form, initial_config, lr_is_extreme, workspace_summary
 
 st.title("Train")
@@ -14,11 +15,6 @@ st.markdown(
     "Choose how the network learns, press **Train**, and watch the loss fall while it learns. "
     "Training runs in the background: you can change pages or close the tab and come back."
 )
-
-
-def md(text: str) -> str:
-    """Escape Markdown in user text (dataset and model names) so it shows as typed."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in str(text))
 
 
 ws = load_workspace()

@@ -71,6 +71,26 @@ class AppServer:
                 self.proc.wait(5)
 
 
+@pytest.fixture(autouse=True)
+def small_worker_pool(monkeypatch):
+    # Set before any app server starts, so its job workers inherit them: one worker (runs
+    # queue predictably), and it exits soon after the test instead of idling for minutes.
+    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
+    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
+
+
+@pytest.fixture(autouse=True)
+def stop_leftover_runs(layerlab_home):
+    # A failing test must not leave a long run training in the background.
+    yield
+    from core.runs import open_store
+
+    store = open_store()
+    for run in store.list_runs():
+        if not run.done:
+            store.request_stop(run.id)
+
+
 @pytest.fixture
 def app_server(layerlab_home):
     server = AppServer(layerlab_home).start()

@@ -1,7 +1,6 @@
 """The Explain page in a real browser: on an Adult run, run the global explanation as a job,
 pick a misclassified row and see the SHAP and LIME panels with the agreement sentence; on a
 digits run, see the pixel heatmaps."""
-import pytest
 
 from core.data import default_ref
 from tests.e2e.conftest import wait_for_app
@@ -10,11 +9,6 @@ TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).ma
   const t = (el.layout || {}).title; return {title: (t && t.text) || '', type: (el.data[0] || {}).type};
 })"""
 
-
-@pytest.fixture(autouse=True)
-def small_worker_pool(monkeypatch):
-    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
 
 
 def trained(store, ref, preset: str, epochs: int, batch_size: int = 512) -> str:

@@ -2,15 +2,9 @@
 the summary sentence, then ThresholdOptimizer as a background job and the before/after table."""
 import re
 
-import pytest
 
 from tests.e2e.conftest import wait_for_app
 
-
-@pytest.fixture(autouse=True)
-def small_worker_pool(monkeypatch):
-    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
 
 
 def _train_adult_run() -> str:

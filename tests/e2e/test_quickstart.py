@@ -2,16 +2,10 @@
 more shows its fairness summary."""
 import re
 
-import pytest
 
 from tests.e2e.conftest import wait_for_app
 from tests.e2e.test_train_journey import POINTS_JS, wait_points_above
 
-
-@pytest.fixture(autouse=True)
-def small_worker_pool(monkeypatch):
-    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
 
 
 def test_quick_start_trains_adult_mlp_then_fairness_summary(page, app_url):

@@ -1,6 +1,5 @@
 """Stress test journey in a real browser: PGD on a digits run shows the curve and an attacked
 image with both predictions; on Adult, the per-group success table appears."""
-import pytest
 
 from core.data import DatasetRef, default_ref
 from core.runs import open_store
@@ -12,11 +11,6 @@ from tests.e2e.conftest import wait_for_app
 CURVE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .some(el => (el.data || []).some(t => t.name === 'PGD (L∞)' && t.x.length === 2))"""
 
-
-@pytest.fixture(autouse=True)
-def small_worker_pool(monkeypatch):
-    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
 
 
 def _train(name, ref, layers, **config):

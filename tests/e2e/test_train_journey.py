@@ -18,24 +18,6 @@ POINTS_JS = """() => {
 }"""
 
 
-@pytest.fixture(autouse=True)
-def small_worker_pool(monkeypatch):
-    # Set before the app server starts (autouse runs first), so its workers inherit them:
-    # one worker, and it exits soon after the test instead of idling for minutes.
-    monkeypatch.setenv("LAYERLAB_SLOTS", "1")
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
-
-
-@pytest.fixture(autouse=True)
-def stop_leftover_runs(layerlab_home):
-    # A failing test must not leave a 5000-epoch run training in the background.
-    yield
-    from core.runs import open_store
-
-    store = open_store()
-    for run in store.list_runs():
-        if not run.done:
-            store.request_stop(run.id)
 
 
 def eventually(check, timeout: float = 30.0) -> None:

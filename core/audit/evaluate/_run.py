@@ -37,7 +37,7 @@ def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
 
     run = store.get_run(run_id)
     saved = store.get_audit(run_id, AUDIT_KIND)
-    if saved and not refresh and saved.get("checkpoint") == _checkpoint_stamp(run):
+    if saved and not refresh and saved.get("checkpoint") == checkpoint_stamp(run):
         return _from_dict(saved["evaluation"])
     _, data = prepared(run.dataset)
     if run.kind == "mitigated":  # may be a randomised classifier, not one network (see fairness)
@@ -47,12 +47,12 @@ def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
         ev = classification_report(data.y_test, out, data.classes, y_train=data.y_train)
     else:
         ev = evaluate_model(load_checkpoint(run, store), data)
-    store.save_audit(run_id, AUDIT_KIND, {"checkpoint": _checkpoint_stamp(run), "evaluation": ev.as_dict()})
+    store.save_audit(run_id, AUDIT_KIND, {"checkpoint": checkpoint_stamp(run), "evaluation": ev.as_dict()})
     return ev
 
 
-def _checkpoint_stamp(run) -> str:
-    """Identifies the checkpoint file's version, so a stale evaluation is recomputed."""
+def checkpoint_stamp(run) -> str:
+    """Identifies the checkpoint file's version: the key of everything computed from its weights."""
     import os
 
     try:

@@ -24,12 +24,12 @@ __all__ = ["explain_run", "explain_model", "find_row", "row_story", "agreement_s
 
 def saved_explanation(store, run_id: str) -> dict | None:
     """The stored explanation of the run's current checkpoint, or None (stale or not computed)."""
-    from core.audit.evaluate._run import _checkpoint_stamp
+    from core.audit.evaluate._run import checkpoint_stamp
 
     rec = store.get_audit(run_id, AUDIT_KIND)
     if not rec or rec.get("state") != "done":
         return None
     result = rec.get("result") or {}
-    if result.get("checkpoint") != _checkpoint_stamp(store.get_run(run_id)):
+    if result.get("checkpoint") != checkpoint_stamp(store.get_run(run_id)):
         return None
     return result

@@ -42,7 +42,7 @@ def explain_run(store, run_id: str, *, rows: int = DEFAULT_ROWS, seed: int = 0,
                 lime_rows: int = DEFAULT_LIME_ROWS, include: list[int] | None = None,
                 progress: Progress | None = None) -> dict:
     """Explain the run's checkpoint on its test split (see module docstring); returns the result."""
-    from core.audit.evaluate._run import _checkpoint_stamp
+    from core.audit.evaluate._run import checkpoint_stamp
     from core.train import load_checkpoint
     from core.train._data import prepared
 
@@ -52,7 +52,7 @@ def explain_run(store, run_id: str, *, rows: int = DEFAULT_ROWS, seed: int = 0,
     bundle, data = prepared(run.dataset)
     result = explain_model(model, bundle, data, rows=rows, seed=seed, lime_rows=lime_rows,
                            include=include, progress=progress)
-    result["checkpoint"] = _checkpoint_stamp(run)
+    result["checkpoint"] = checkpoint_stamp(run)
     return result
 
 

@@ -245,3 +245,12 @@ def audit_progress(rec: dict | None, failed_text: str) -> str | None:
     elif state == "failed":
         st.error(rec.get("error") or failed_text)
     return state
+
+
+def note_runs_without_one_network(runs: list, audit: str) -> None:
+    """Say why mitigated runs that are not one network (threshold or mixture runs) are not listed."""
+    skipped = [r.id for r in runs if r.status == "finished" and not r.checkpoint_path]
+    if skipped:
+        st.caption(f"Not listed: {', '.join(skipped)}. These mitigated runs combine several models or "
+                   f"per-group thresholds rather than one network, so {audit} cannot look inside them; "
+                   "open their parent run instead (the Fairness page compares them).")

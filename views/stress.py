@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
-from ui.run_views import pick_run
+from ui.run_views import note_runs_without_one_network, pick_run
 from ui.stress_views import job_panel, settings_form, show_examples, show_groups, show_result
 
 st.title("Stress test")
@@ -16,7 +16,9 @@ st.markdown(
 )
 
 store, runner = get_store(), get_runner()
-runs = [r for r in store.list_runs() if r.status == "finished"]
+all_runs = store.list_runs()
+runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
+note_runs_without_one_network(all_runs, "attacks")
 if not runs:
     st.info("No finished run yet. Train a model first.")
     st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")

@@ -7,14 +7,13 @@ panels poll the store while a job runs.
 """
 from __future__ import annotations
 
-
 import streamlit as st
 
+from core.audit.evaluate import checkpoint_stamp  # noqa: F401 (the page uses ev.checkpoint_stamp)
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
 from ui.run_views import LIVE_STATUSES, STATUS, audit_progress, pick_run  # noqa: F401 (pages use ev.pick_run)
 from ui.text import md  # noqa: F401 (re-exported for the pages)
-from core.audit.evaluate import checkpoint_stamp  # noqa: F401 (the page uses ev.checkpoint_stamp)
 
 CHART = {"displaylogo": False}
 BOUNDARY_POLL_S = 1.0  # a new checkpoint is written every few seconds at most; 1 s is plenty

@@ -5,7 +5,6 @@ page never computes SHAP or LIME itself.
 """
 from __future__ import annotations
 
-
 import streamlit as st
 
 from core.errors import LayerLabError

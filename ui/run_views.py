@@ -254,3 +254,11 @@ def note_runs_without_one_network(runs: list, audit: str) -> None:
         st.caption(f"Not listed: {', '.join(skipped)}. These mitigated runs combine several models or "
                    f"per-group thresholds rather than one network, so {audit} cannot look inside them; "
                    "open their parent run instead (the Fairness page compares them).")
+
+
+def stop_without_runs(runs: list, message: str) -> None:
+    """When there is nothing to show yet: say so, point to the Train page, and end the page run."""
+    if not runs:
+        st.info(message)
+        st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
+        st.stop()

@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import LayerLabError
 from ui import eval_views as ev
 from ui.resources import get_store
-from ui.run_views import LIVE_STATUSES, status_badge
+from ui.run_views import LIVE_STATUSES, status_badge, stop_without_runs
 
 st.title("Evaluate")
 st.markdown(
@@ -16,10 +16,7 @@ st.markdown(
 
 store = get_store()
 runs = [r for r in store.list_runs() if r.checkpoint_path]
-if not runs:
-    st.info("No trained model yet: weights are saved after a run's first epoch. Train one first.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
-    st.stop()
+stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
 
 run_id = ev.pick_run(runs, key="eval_run")
 run = store.get_run(run_id)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.resources import get_store
-from ui.run_views import LIVE_STATUSES, runs_frame
+from ui.run_views import LIVE_STATUSES, runs_frame, stop_without_runs
 
 st.title("Experiments")
 st.markdown(
@@ -13,10 +13,7 @@ st.markdown(
 
 store = get_store()
 runs = store.list_runs()
-if not runs:
-    st.info("No runs yet. Train a model first.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+stop_without_runs(runs, "No runs yet. Train a model first.")
 
 by_id = {r.id: r for r in runs}
 # Ticked runs are a UI choice kept for this session; by default the newest run is shown.

@@ -5,7 +5,7 @@ from core.audit._jobs import audit_state
 from core.audit.explain import DEFAULT_ROWS, saved_explanation
 from ui import explain_views as xv
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network
+from ui.run_views import note_runs_without_one_network, stop_without_runs
 
 st.title("Explain")
 st.markdown(
@@ -17,10 +17,7 @@ store = get_store()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.checkpoint_path and r.status not in ("failed", "diverged")]
 note_runs_without_one_network(all_runs, "SHAP and LIME")
-if not runs:
-    st.info("No trained model yet: weights are saved after a run's first epoch. Train one first.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/exercise:")
-    st.stop()
+stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
 
 run_id = xv.pick_run(runs, key="explain_run")
 result = saved_explanation(store, run_id)

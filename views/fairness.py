@@ -4,7 +4,7 @@ import streamlit as st
 from core.errors import LayerLabError
 from ui import fairness_views as fv
 from ui.resources import get_store
-from ui.run_views import pick_run
+from ui.run_views import pick_run, stop_without_runs
 
 st.title("Fairness")
 st.markdown(
@@ -15,10 +15,7 @@ st.markdown(
 
 store = get_store()
 runs = [r for r in store.list_runs() if r.status == "finished"]
-if not runs:
-    st.info("No finished runs yet. Train a model first.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+stop_without_runs(runs, "No finished runs yet. Train a model first.")
 
 run_id = pick_run(runs, key="fairness_run")
 run = next(r for r in runs if r.id == run_id)

@@ -5,8 +5,14 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network, pick_run
-from ui.stress_views import job_panel, settings_form, show_examples, show_groups, show_result
+from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
+from ui.stress_views import (
+    job_panel,
+    settings_form,
+    show_examples,
+    show_groups,
+    show_result,
+)
 
 st.title("Stress test")
 st.markdown(
@@ -19,10 +25,7 @@ store, runner = get_store(), get_runner()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
 note_runs_without_one_network(all_runs, "attacks")
-if not runs:
-    st.info("No finished run yet. Train a model first.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+stop_without_runs(runs, "No finished run yet. Train a model first.")
 
 run_id = pick_run(runs, key="stress_run")
 run = next(r for r in runs if r.id == run_id)

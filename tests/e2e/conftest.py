@@ -129,3 +129,8 @@ def wait_for_app(pg) -> None:
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+
+
+def nav(pg, title: str) -> None:
+    """Click a page in the sidebar navigation (exact title: pages also link to each other inline)."""
+    pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()

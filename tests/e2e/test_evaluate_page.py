@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core.data._types import DatasetRef
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav, wait_for_app
 
 REF = DatasetRef(name="moons", params={"n_points": 300})
 SHOTS = "evaluate-{}.png"
@@ -85,7 +85,7 @@ def test_evaluate_page_explains_a_run(two_runs, page, app_url, tmp_path):
 
     page.goto(app_url)  # through the sidebar, as a user arrives
     wait_for_app(page)
-    page.get_by_role("link", name="Evaluate").click()
+    nav(page, "Evaluate")
     page.wait_for_url("**/evaluate**")
     wait_for_app(page)
     wait_for_run_in_url(page, healthy)
@@ -139,7 +139,7 @@ def test_evaluate_page_explains_a_run(two_runs, page, app_url, tmp_path):
     while not store.get_run(live).checkpoint_path:  # the worker starts and saves its first weights
         assert time.monotonic() < deadline, "the run in the worker saved no weights in time"
         time.sleep(0.5)
-    page.get_by_role("link", name="Evaluate").click()
+    nav(page, "Evaluate")
     page.wait_for_url("**/evaluate**")
     wait_for_app(page)
     pick(page, f"{live} · still training · Training")

@@ -3,7 +3,7 @@ pick a misclassified row and see the SHAP and LIME panels with the agreement sen
 digits run, see the pixel heatmaps."""
 
 from core.data import default_ref
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav, wait_for_app
 
 TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
   const t = (el.layout || {}).title; return {title: (t && t.text) || '', type: (el.data[0] || {}).type};
@@ -30,7 +30,7 @@ def charts(page, prefix: str, timeout: float = 30_000) -> list[dict]:
 def open_explain(page, app_url, run_id):
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("link", name="Explain").click()
+    nav(page, "Explain")
     page.wait_for_url("**/explain**")
     wait_for_app(page)
     page.wait_for_function("(id) => new URLSearchParams(location.search).get('run') === id", arg=run_id)

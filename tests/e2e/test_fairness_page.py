@@ -3,7 +3,7 @@ the summary sentence, then ThresholdOptimizer as a background job and the before
 import re
 
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav, wait_for_app
 
 
 
@@ -26,7 +26,7 @@ def test_summary_then_threshold_optimizer_shrinks_the_gap(page, app_url):
     rid = _train_adult_run()
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("link", name="Fairness").click()
+    nav(page, "Fairness")
     page.wait_for_url("**/fairness*")
     # no wait_for_app here: the first audit (bootstrap intervals) may take longer than its timeout
     summary = page.get_by_text(re.compile(r"The model predicts '>50K' for \d+ % of (Male|Female)"))

@@ -6,7 +6,7 @@ from core.runs import open_store
 from core.spec._schema import ModelSpec
 from core.train import TrainConfig, train_run
 from core.train._submit import create_run
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav, wait_for_app
 
 CURVE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
   .some(el => (el.data || []).some(t => t.name === 'PGD (L∞)' && t.x.length === 2))"""
@@ -37,7 +37,7 @@ def test_pgd_on_digits_then_groups_on_adult(page, app_url):
 
     page.goto(app_url)
     wait_for_app(page)
-    page.get_by_role("link", name="Stress test").click()
+    nav(page, "Stress test")
     page.wait_for_url("**/stress")
     wait_for_app(page)
     page.wait_for_url(f"**/stress?run={digits}")  # the newest run is chosen first

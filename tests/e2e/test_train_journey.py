@@ -6,7 +6,7 @@ import pytest
 
 from core.data._types import DatasetRef
 from core.workspace import Workspace, load_workspace, save_workspace
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import nav, wait_for_app
 
 # Number of points of the first chart's training-loss trace (-1 while there is none).
 POINTS_JS = """() => {
@@ -64,7 +64,7 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     save_workspace(Workspace(dataset=DatasetRef(name="moons")))
     page.goto(app_url)  # through the app's navigation, as a user arrives
     wait_for_app(page)
-    page.get_by_role("link", name="Train").click()
+    nav(page, "Train")
     page.wait_for_url("**/train")
     wait_for_app(page)
     page.get_by_text("No runs yet").wait_for()

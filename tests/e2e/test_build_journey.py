@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from core.data import default_ref, load, prepare
@@ -119,10 +120,19 @@ def test_build_journey(page, app_url, tmp_path):
     j.shot("reordered")
 
     # Export, change the model, import the file again: the same stack comes back.
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Export model (JSON)").click()
     exported = tmp_path / "exported.json"
-    download.value.save_as(exported)
+    for attempt in range(3):
+        # A rerun that lands during the click replaces the download's file (Streamlit serves
+        # it per run) and the browser reports it cancelled: settle, then click once more.
+        wait_for_app(page)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Export model (JSON)").click()
+        try:
+            download.value.save_as(exported)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
     assert parse_spec(exported.read_bytes()) == load_workspace().spec
     assert [layer["units"] for layer in json.loads(exported.read_text())["layers"]] == [10, 128, 64]
 

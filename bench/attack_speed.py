@@ -73,7 +73,7 @@ def speed(name, preset, n_rows, eps, device):
     import torchattacks
 
     from core.audit.stress import Constraint
-    from core.train._data import prepared
+    from core.data import prepared
 
     bundle, data = prepared({"name": name})
     X = data.X_train if n_rows else data.X_test
@@ -109,7 +109,7 @@ def digits_agreement(device) -> dict:
     import torchattacks
 
     from core.audit.stress import Constraint, fgsm, pgd
-    from core.train._data import prepared
+    from core.data import prepared
 
     _, data = prepared({"name": "digits"})
     torch.manual_seed(0)

@@ -79,7 +79,7 @@ def main() -> None:
     from core.audit.evaluate import evaluate_run
     from core.data import default_ref
     from core.runs import open_store
-    from core.train._data import prepared
+    from core.data import prepared
 
     store = open_store()
     ref = default_ref("adult").model_copy(update={"test_fraction": 0.31})

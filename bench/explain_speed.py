@@ -62,7 +62,7 @@ def main() -> None:
     from core.audit.explain import choose_and_explain, kernel_runner, output_fn, to_columns
     from core.audit.explain._lime import TabularLime, lime_label
     from core.data import default_ref
-    from core.train._data import prepared
+    from core.data import prepared
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel-rows", type=int, default=20)

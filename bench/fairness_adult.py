@@ -40,7 +40,7 @@ def main() -> int:
     from core.runs import open_store
     from core.spec import get_preset
     from core.train import default_config, train_run
-    from core.train._data import prepared
+    from core.data import prepared
     from core.train._submit import create_run
 
     store = open_store()

@@ -40,7 +40,7 @@ def main() -> None:
     from core.runs import open_store
     from core.spec import get_preset
     from core.train import TrainConfig
-    from core.train._data import prepared
+    from core.data import prepared
 
     store = open_store()
     runner = LocalJobRunner(store, slots=1)

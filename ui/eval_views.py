@@ -54,7 +54,7 @@ def findings(run_id: str, stamp: str, status: str, n_epochs: int):
 
 def target_name(run) -> str:
     """The target column's name (a ref may leave it to the dataset's default)."""
-    from core.train._data import prepared
+    from core.data import prepared
 
     try:
         return prepared(run.dataset)[0].target

@@ -35,7 +35,7 @@ run = next(r for r in runs if r.id == run_id)
 def data_facts(dataset_json: str) -> tuple[str, list[str]]:
     """(modality, numeric input columns) of a run's dataset."""
     from core.audit.stress import lockable_columns
-    from core.train._data import prepared
+    from core.data import prepared
 
     bundle, data = prepared(json.loads(dataset_json))
     return bundle.modality, lockable_columns(bundle, data)

@@ -98,7 +98,7 @@ def _points(data, bundle, cols) -> dict:
 def run_decision_grid(store, run_id: str, resolution: int = 120) -> dict:
     """`decision_grid` for a stored run, from its latest checkpoint (works while it trains)."""
     from core.train import load_checkpoint
-    from core.train._data import prepared
+    from core.data import prepared
 
     run = store.get_run(run_id)
     bundle, data = prepared(run.dataset)
@@ -113,7 +113,7 @@ def run_decision_grid(store, run_id: str, resolution: int = 120) -> dict:
 
 def is_two_d(store, run_id: str) -> bool:
     """Whether the run's dataset has a plane to draw (cheap after the first call: data is cached)."""
-    from core.train._data import prepared
+    from core.data import prepared
 
     bundle, data = prepared(store.get_run(run_id).dataset)
     return two_columns(data, bundle) is not None

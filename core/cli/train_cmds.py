@@ -103,7 +103,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.runs import open_store
     from core.spec import get_preset, parse_spec
     from core.train import train_run
-    from core.train._data import prepared
+    from core.data import prepared
     from core.train._submit import create_run
 
     for h in logging.getLogger().handlers:  # run logs go to the store; keep stderr for the bar

@@ -3,12 +3,14 @@
     ref = ingest_csv(raw_bytes, "people.csv")     # or DatasetRef(name="moons", params={...})
     bundle = load(ref)                            # typed frame, column kinds, target, task, hash
     prepared = prepare(bundle)                    # split, preprocess (fitted on train), report
+    bundle, data = prepared(ref)                  # both, cached per process (workers, audits)
 
 A `DatasetRef` (JSON) is all a worker needs to rebuild byte-identical arrays. Column kinds
 are inferred (`infer_kind`) and can be corrected by the user through `ref.kinds`; the task
 is detected (`detect_task`) unless the ref says it. Every problem raises `DataError` with a
 message for people; `dataset_report` summarises a dataset for the CLI and the Data page.
 """
+from core.data._cache import prepared
 from core.data._builtins import BuiltinInfo, ParamInfo, builtin_datasets, builtin_info
 from core.data._csv import ingest_csv
 from core.data._infer import detect_task, infer_kind
@@ -20,6 +22,6 @@ from core.data._types import (ColumnInfo, ColumnKind, DatasetBundle, DatasetRef,
 
 __all__ = [
     "BuiltinInfo", "ParamInfo", "builtin_datasets", "builtin_info", "default_ref",
-    "ingest_csv", "load", "prepare", "infer_kind", "detect_task", "dataset_report", "class_counts",
+    "ingest_csv", "load", "prepare", "prepared", "infer_kind", "detect_task", "dataset_report", "class_counts",
     "DatasetRef", "DatasetBundle", "PreparedData", "ColumnInfo", "ColumnKind", "Modality", "Task",
 ]

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 def validate(dataset, spec, config: TrainConfig):
     """(bundle, prepared) when spec and config can train on the dataset; else Spec/Data/ConfigError."""
     from core.spec import analyse
-    from core.train._data import prepared
+    from core.data import prepared
 
     bundle, data = prepared(dataset)  # DataError for a dataset that cannot be used
     resolve_loss(data.task, config.loss)

@@ -43,7 +43,7 @@ def _val_group_codes(data):
     """Group codes of the validation rows when a binary run has a sensitive column (live gap)."""
     if data.task != "binary" or data.sensitive_val is None or data.sensitive_val.shape[1] == 0:
         return None
-    from core.audit.fairness._live import group_codes
+    from core.metrics import group_codes
 
     return group_codes(data.sensitive_val)
 
@@ -69,7 +69,7 @@ class Trainer:
     def setup(self) -> None:
         from core.build import build_model
         from core.spec._schema import ModelSpec
-        from core.train._data import prepared
+        from core.data import prepared
 
         cfg = self.cfg
         self.device = _setup.resolve_device(cfg.device)
@@ -119,7 +119,7 @@ class Trainer:
         if self.task == "regression":
             extra = {"train_mae": tr.get("mae"), "val_mae": va.get("mae")}
         elif self.val_groups is not None and va["metric"] is not None:
-            from core.audit.fairness._live import gap_from_predictions
+            from core.metrics import gap_from_predictions
 
             answers = (va_out[:, 0] > 0).cpu().numpy()  # binary: logit > 0 ⇔ p ≥ 0.5
             extra.update(gap_from_predictions(self.data.y_val, answers, self.val_groups))

@@ -92,7 +92,7 @@ def two_runs(layerlab_home):
 
 
 def test_evaluate_page_explains_a_run(two_runs, page, app_url, tmp_path):
-    from core.train._data import prepared
+    from core.data import prepared
 
     store, slow, healthy = two_runs
     n_test = len(prepared(REF)[1].idx_test)

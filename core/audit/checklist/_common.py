@@ -32,7 +32,7 @@ def fresh_setup(run, *, lr: float | None = None) -> Setup:
     from core.spec._schema import ModelSpec
     from core.train import TrainConfig
     from core.train import _setup
-    from core.train._data import prepared
+    from core.data import prepared
     from core.train._evaluate import as_targets
 
     if not run.spec:

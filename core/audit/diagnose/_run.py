@@ -8,7 +8,7 @@ AUDIT_KIND = "diagnosis"
 
 def facts_from_run(store, run, evaluation=None) -> RunFacts:
     """RunFacts from the store; `evaluation` (test metrics) is optional: rules that need it are skipped."""
-    from core.train._data import prepared
+    from core.data import prepared
 
     from core.audit.diagnose._layers import leaky_columns
 

@@ -33,7 +33,7 @@ def evaluate_model(model, data) -> Evaluation:
 def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
     """The run's test-set evaluation, computed once per checkpoint and kept with the run."""
     from core.train import load_checkpoint
-    from core.train._data import prepared
+    from core.data import prepared
 
     run = store.get_run(run_id)
     saved = store.get_audit(run_id, AUDIT_KIND)

@@ -44,7 +44,7 @@ def explain_run(store, run_id: str, *, rows: int = DEFAULT_ROWS, seed: int = 0,
     """Explain the run's checkpoint on its test split (see module docstring); returns the result."""
     from core.audit.evaluate._run import checkpoint_stamp
     from core.train import load_checkpoint
-    from core.train._data import prepared
+    from core.data import prepared
 
     run = store.get_run(run_id)
     check_run(run)

@@ -27,7 +27,7 @@ Live gap: `gap_from_predictions` is what the training loop records each epoch (d
 """
 from core.audit.fairness._compare import compare_runs, mitigated_children
 from core.audit.fairness._estimator import TorchClassifier
-from core.audit.fairness._live import gap_from_predictions
+from core.metrics import gap_from_predictions
 from core.audit.fairness._metrics import (CLASSIFICATION_METRICS, DISPARITY_MEANINGS,
                                           MIN_GROUP_ROWS, REGRESSION_METRICS, disparities,
                                           group_labels, group_table)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from core.errors import LayerLabError
+from core.metrics import GROUP_SEP, group_labels  # noqa: F401 - part of this module's API
 
 MIN_GROUP_ROWS = 30  # below this a group's rates swing too much to judge (flagged, still shown)
 DEFAULT_N_BOOT = 50  # fairlearn recomputes every metric per draw; 50 gives stable 95 % bounds
 DEFAULT_CI = (0.025, 0.975)
-GROUP_SEP = " × "
 
 # name -> one line for people; the order is the table's column order.
 CLASSIFICATION_METRICS = {
@@ -38,21 +38,6 @@ DISPARITY_MEANINGS = {
     "equalized_odds_ratio": "Smallest ratio of true- or false-positive rates between groups (1 is equal).",
     "equal_opportunity_difference": "Largest gap in true-positive rate (recall) between groups (0 is equal).",
 }
-
-
-def group_labels(sensitive) -> np.ndarray:
-    """One label per row: the value of one sensitive column, or "a × b" for two (intersectional)."""
-    import pandas as pd
-
-    frame = sensitive if isinstance(sensitive, pd.DataFrame) else pd.DataFrame(sensitive)
-    if frame.shape[1] == 0:
-        raise LayerLabError("This run has no sensitive column, so fairness cannot be checked. "
-                            "Choose one (for Adult: sex or race) on the Data page and train again.")
-    parts = [frame[c].astype("string").fillna("(missing)").to_numpy(dtype=object) for c in frame.columns]
-    labels = parts[0]
-    for p in parts[1:]:
-        labels = np.array([f"{a}{GROUP_SEP}{b}" for a, b in zip(labels, p)], dtype=object)
-    return labels.astype(str)
 
 
 def check_groups(groups: np.ndarray, column: str) -> None:

@@ -202,7 +202,7 @@ def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = Non
                  max_iter: int = DEFAULT_MAX_ITER, member_epochs: int | None = None,
                  eps: float = 0.01, grid_size: int = DEFAULT_GRID_SIZE) -> str:
     """Train the mitigated version of `run_id`; returns the new run's id (see _runs.py)."""
-    from core.train._data import prepared
+    from core.data import prepared
 
     run = store.get_run(run_id)
     _, data = prepared(run.dataset)

@@ -116,7 +116,7 @@ def _accuracy(data, outputs, randomised: bool) -> float | None:
 
 
 def _prepared(run):
-    from core.train._data import prepared
+    from core.data import prepared
 
     if run.task not in ("binary", "multiclass", "regression"):
         raise LayerLabError(f"Run {run.id} has an unknown task '{run.task}'.")

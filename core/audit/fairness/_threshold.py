@@ -54,7 +54,7 @@ def threshold_sweep(y, scores, groups, grid=SWEEP) -> list[dict]:
     demographic_parity_difference and equalized_odds_difference in the tests): a sweep calls them
     dozens of times and MetricFrame's overhead would make the page wait seconds.
     """
-    from core.audit.fairness._live import gap_from_predictions
+    from core.metrics import gap_from_predictions
 
     y = np.asarray(y)
     _, codes = np.unique(np.asarray(groups), return_inverse=True)

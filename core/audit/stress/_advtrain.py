@@ -36,7 +36,7 @@ def _trainer_class():
 
     from core.audit.stress._attacks import pgd
     from core.audit.stress._space import attack_space
-    from core.train._data import prepared
+    from core.data import prepared
     from core.train.loop import Trainer
 
     class AdversarialTrainer(Trainer):
@@ -65,7 +65,7 @@ def _trainer_class():
 def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None = None) -> str:
     """A queued child run of `parent_id` that will be trained adversarially."""
     from core.audit.stress._settings import MAX_STRENGTH
-    from core.train._data import prepared
+    from core.data import prepared
 
     s = settings or AdvSettings()
     parent = store.get_run(parent_id)

@@ -182,7 +182,7 @@ def stress_model(model, bundle, data, settings: StressSettings | None = None,
 def stress_run(store, run_id: str, settings: StressSettings | None = None, progress=None) -> dict:
     """Stress-test a finished run; clear errors for runs that cannot be tested."""
     from core.train import load_checkpoint
-    from core.train._data import prepared
+    from core.data import prepared
 
     run = store.get_run(run_id)
     if run.status != "finished":

@@ -6,7 +6,7 @@ import torch
 from core.audit.boundary import decision_grid, is_two_d, run_decision_grid, two_columns
 from core.data import DatasetRef
 from core.errors import LayerLabError
-from core.train._data import prepared
+from core.data import prepared
 
 
 def linear_model(n_out: int, weight, bias):

@@ -14,7 +14,7 @@ from core.runs import open_store
 from core.spec import get_preset
 from core.spec._schema import ModelSpec
 from core.train import TrainConfig, default_config, train_run
-from core.train._data import prepared
+from core.data import prepared
 from core.train._submit import create_run
 
 MOONS = DatasetRef(name="moons")

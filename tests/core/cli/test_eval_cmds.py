@@ -11,7 +11,7 @@ from core.data import DatasetRef
 from core.runs import open_store
 from core.spec import get_preset
 from core.train import TrainConfig, load_checkpoint, train_run
-from core.train._data import prepared
+from core.data import prepared
 from core.train._submit import create_run
 from core.workspace import load_workspace
 

@@ -6,7 +6,7 @@ from fairlearn import metrics as fm
 
 from core.audit.fairness import (disparities, fairness_report, gap_from_predictions, group_labels,
                                  group_table, reweighing_weights, threshold_sweep)
-from core.audit.fairness._live import group_codes
+from core.metrics import group_codes
 from core.errors import LayerLabError
 
 # Twelve people, two groups of six.            group a         | group b

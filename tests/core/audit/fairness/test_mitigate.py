@@ -14,7 +14,7 @@ from .conftest import biased_ref, train_small
 
 
 def _data(store, rid):
-    from core.train._data import prepared
+    from core.data import prepared
 
     return prepared(store.get_run(rid).dataset)[1]
 

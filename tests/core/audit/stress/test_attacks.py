@@ -6,7 +6,7 @@ import torch
 from core.audit.evaluate import predict_outputs
 from core.audit.stress import Constraint, StressSettings, fgsm, pgd, stress_model
 from core.train import load_checkpoint
-from core.train._data import prepared
+from core.data import prepared
 
 
 def _loaded(run_fixture):

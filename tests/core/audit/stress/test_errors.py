@@ -9,7 +9,7 @@ from core.data import ingest_csv, load, prepare
 from core.errors import LayerLabError
 from core.runs import open_store
 from core.train import load_checkpoint
-from core.train._data import prepared
+from core.data import prepared
 
 
 def _model_and_data(run_fixture):

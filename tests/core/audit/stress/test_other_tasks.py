@@ -5,7 +5,7 @@ from sklearn.metrics import mean_absolute_error
 from core.audit.stress import StressSettings, attack_space, pgd, stress_model
 from core.build import build_model
 from core.spec import get_preset
-from core.train._data import prepared
+from core.data import prepared
 
 
 def _model(data, preset):

@@ -6,7 +6,7 @@ import torch
 
 from core.audit.stress import StressSettings, attack_space, pgd, stress_model
 from core.train import load_checkpoint
-from core.train._data import prepared
+from core.data import prepared
 from core.train._evaluate import as_targets
 
 

@@ -1,12 +1,32 @@
-"""The live fairness gap: two disparity numbers per epoch, cheap enough for the training loop.
+"""Group labels and the live fairness gap: a few numpy reductions, cheap enough for every epoch.
 
-fairlearn's MetricFrame costs milliseconds per call; the loop already has the validation
-predictions, so these are a few numpy reductions over integer group codes. The tests check
-them against fairlearn's `demographic_parity_difference` and `equalized_odds_difference`.
+fairlearn's MetricFrame costs milliseconds per call; the training loop already has the
+validation predictions, so the gap is computed here from integer group codes. The tests check
+these numbers against fairlearn's `demographic_parity_difference` and `equalized_odds_difference`.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from core.errors import LayerLabError
+
+GROUP_SEP = " × "
+NO_SENSITIVE_COLUMN = ("This run has no sensitive column, so fairness cannot be checked. "
+                       "Choose one (for Adult: sex or race) on the Data page and train again.")
+
+
+def group_labels(sensitive) -> np.ndarray:
+    """One label per row: the value of one sensitive column, or "a × b" for two (intersectional)."""
+    import pandas as pd
+
+    frame = sensitive if isinstance(sensitive, pd.DataFrame) else pd.DataFrame(sensitive)
+    if frame.shape[1] == 0:
+        raise LayerLabError(NO_SENSITIVE_COLUMN)
+    parts = [frame[c].astype("string").fillna("(missing)").to_numpy(dtype=object) for c in frame.columns]
+    labels = parts[0]
+    for p in parts[1:]:
+        labels = np.array([f"{a}{GROUP_SEP}{b}" for a, b in zip(labels, p)], dtype=object)
+    return labels.astype(str)
 
 
 def _spread(values: list[float]) -> float | None:
@@ -34,7 +54,5 @@ def group_codes(sensitive) -> np.ndarray | None:
     """Integer group codes (intersectional for two columns), or None without two groups."""
     if sensitive is None or sensitive.shape[1] == 0:
         return None
-    from core.audit.fairness._metrics import group_labels
-
     _, codes = np.unique(group_labels(sensitive), return_inverse=True)
     return codes if codes.max(initial=0) >= 1 else None

@@ -15,7 +15,8 @@ _MAX_ENTRIES = 4
 
 def prepared(ref) -> tuple[Any, Any]:
     """(DatasetBundle, PreparedData) for a DatasetRef (or its JSON dict)."""
-    from core.data import load, prepare
+    from core.data._load import load
+    from core.data._prepare import prepare
     from core.data._types import DatasetRef
 
     if isinstance(ref, dict):

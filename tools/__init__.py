@@ -1,0 +1,1 @@
+"""Development tools (not shipped with the app): the project's own import-linter contract."""

@@ -5,7 +5,8 @@ import numpy as np
 
 from core.errors import LayerLabError
 from core.trained import _mitigation as _m
-from core.trained._network import load_network, network_from_checkpoint, network_outputs, predict_outputs
+from core.trained._network import (load_network, network_from_checkpoint, network_outputs,
+                                   predict_outputs)
 
 SPLITS = ("train", "val", "test")
 

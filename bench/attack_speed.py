@@ -78,7 +78,7 @@ def speed(name, preset, n_rows, eps, device):
     bundle, data = prepared({"name": name})
     X = data.X_train if n_rows else data.X_test
     x = torch.from_numpy(X[:n_rows] if n_rows else X).to(device)
-    labels = torch.from_numpy((data.y_train[:n_rows] if n_rows else data.y_test)).long().to(device)
+    labels = torch.from_numpy(data.y_train[:n_rows] if n_rows else data.y_test).long().to(device)
     model = model_for(data, preset, device)
     if data.task == "binary":
         y_ours = labels.float().reshape(-1, 1)
@@ -126,9 +126,11 @@ def digits_agreement(device) -> dict:
     xt, yt = torch.from_numpy(data.X_test).to(device), torch.from_numpy(data.y_test).to(device)
     c = Constraint(torch.ones(1, 1, 8, 8, device=device), 0.0, 1.0)
 
+    from core.metrics import labels_from_outputs
+
     def acc(adv):
         with torch.no_grad():
-            return float((model(adv).argmax(1) == yt).float().mean())
+            return float((labels_from_outputs(model(adv), "multiclass") == yt).float().mean())
 
     out = {"clean": acc(xt)}
     for eps in (0.05, 0.1):

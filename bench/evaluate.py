@@ -37,7 +37,7 @@ def _timed(fn, repeat: int = 3) -> float:
 def train_reference(store, ref):
     from core.spec import get_preset
     from core.train import TrainConfig, train_run
-    from core.train._submit import create_run
+    from core.train import create_run
 
     cfg = TrainConfig(epochs=EPOCHS, batch_size=BATCH)
     run = train_run(store, create_run(store, ref, get_preset("walkthrough_mlp"), cfg))

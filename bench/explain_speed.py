@@ -59,8 +59,8 @@ def main() -> None:
     import shap
     from scipy.stats import spearmanr
 
-    from core.audit.explain import choose_and_explain, kernel_runner, output_fn, to_columns
-    from core.audit.explain._lime import TabularLime, lime_label
+    from core.audit.explain import (TabularLime, choose_and_explain, kernel_runner, lime_label,
+                                    output_fn, to_columns)
     from core.data import default_ref
     from core.data import prepared
 

@@ -41,7 +41,7 @@ def main() -> int:
     from core.spec import get_preset
     from core.train import default_config, train_run
     from core.data import prepared
-    from core.train._submit import create_run
+    from core.train import create_run
 
     store = open_store()
     ref = default_ref("adult", sensitive=["sex"])

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def time_to_first_point(store, runner, ref, spec, cfg) -> tuple[float, float]:
-    from core.train._submit import create_run
+    from core.train import create_run
 
     t0 = time.perf_counter()
     run_id = create_run(store, ref, spec, cfg)

@@ -15,8 +15,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from core import settings
-from core.data._types import DatasetRef
-from core.spec._schema import ModelSpec
+from core.data import DatasetRef
+from core.spec import ModelSpec
 
 log = logging.getLogger(__name__)
 

@@ -203,7 +203,7 @@ CHECKS = {  # kind -> (title, what it does and why, button label)
 
 
 def checklist_tab(run_id: str) -> None:
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     st.caption("Two checks from the debugging checklist. Each runs in the background; you can "
                "keep using the page, and the result is kept with the run.")
@@ -231,7 +231,7 @@ def _start_check(run_id: str, kind: str) -> None:
 
 
 def _check_panel(run_id: str, kind: str, was_active: bool) -> None:
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     rec = audit_state(get_store(), get_runner(), run_id, kind)
     state = (rec or {}).get("state")

@@ -18,7 +18,7 @@ PICKS = ("A misclassified one", "A borderline one", "By row number", "Search by 
 
 
 def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
-    from core.audit._jobs import submit_audit
+    from core.audit import submit_audit
 
     try:
         submit_audit(get_store(), get_runner(), run_id, KIND,
@@ -30,7 +30,7 @@ def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
 
 def job_panel(run_id: str, was_active: bool) -> None:
     """Progress bar with an ETA while the job runs; a rerun when it ends shows the result."""
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     rec = audit_state(get_store(), get_runner(), run_id, KIND) or {}
     if was_active and rec.get("state") not in ("queued", "running"):

@@ -26,7 +26,7 @@ def _ci(row: dict, m: str) -> str:
 
 def intervals_status(run_id: str, sensitive: str | None) -> None:
     """Start (once) and follow the job that adds bootstrap confidence intervals to the report."""
-    from core.audit._jobs import audit_state, submit_audit
+    from core.audit import audit_state, submit_audit
     from core.audit.fairness.jobs import intervals_kind
 
     kind = intervals_kind(sensitive)
@@ -43,7 +43,7 @@ def intervals_status(run_id: str, sensitive: str | None) -> None:
 
 
 def _intervals_progress(run_id: str, kind: str) -> None:
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     rec = audit_state(get_store(), get_runner(), run_id, kind)
     if rec and rec["state"] in ("done", "failed"):
@@ -133,7 +133,7 @@ def threshold_explorer(run_id: str, sensitive: str | None, stamp: str) -> None:
 
 
 def mitigation_panel(run_id: str, sensitive: str | None) -> None:
-    from core.audit._jobs import submit_audit
+    from core.audit import submit_audit
     from core.audit.fairness import CONSTRAINTS, METHODS
 
     a, b = st.columns(2)
@@ -151,7 +151,7 @@ def mitigation_panel(run_id: str, sensitive: str | None) -> None:
                          kind=MITIGATION_KIND)
         except LayerLabError as exc:
             st.error(str(exc))
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     rec = audit_state(get_store(), get_runner(), run_id, MITIGATION_KIND)
     if rec and rec["state"] in ("queued", "running"):
@@ -164,7 +164,7 @@ def mitigation_panel(run_id: str, sensitive: str | None) -> None:
 
 
 def _job_progress(run_id: str) -> None:
-    from core.audit._jobs import audit_state
+    from core.audit import audit_state
 
     rec = audit_state(get_store(), get_runner(), run_id, MITIGATION_KIND)
     if not rec or rec["state"] not in ("queued", "running"):

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.audit._jobs import audit_state
+from core.audit import audit_state
 from ui.resources import get_runner, get_store
 from ui.run_views import audit_progress
 from ui.text import md
@@ -22,8 +22,8 @@ _CORRUPTION_TITLES = {"noise": "Gaussian noise", "flip": "Category flips",
 
 def settings_form(modality: str, numeric_columns: list[str], key: str):
     """The StressSettings chosen in a small form, or None until submitted."""
-    from core.audit.stress import ATTACK_TITLES, ATTACKS, DEFAULT_STRENGTHS, StressSettings
-    from core.audit.stress._corrupt import corruptions_for
+    from core.audit.stress import (ATTACK_TITLES, ATTACKS, DEFAULT_STRENGTHS, StressSettings,
+                                   corruptions_for)
 
     corr = list(corruptions_for(modality))
     unit = {"tabular": "standard deviations of each numeric column",

@@ -47,7 +47,7 @@ _NEEDS = {
 def workspace_summary(ref_json: str, spec_json: str | None) -> dict:
     """Title, task, rows, architecture and parameter count of the workspace's data + model."""
     from core.data import load, prepare
-    from core.data._types import DatasetRef
+    from core.data import DatasetRef
     from core.spec import ModelSpec, analyse, default_preset_for, get_preset
     from core.train import architecture_summary
 

@@ -1,7 +1,7 @@
 """Explain: why did the model say this, for the whole model and for one row (SHAP and LIME)."""
 import streamlit as st
 
-from core.audit._jobs import audit_state
+from core.audit import audit_state
 from core.audit.explain import DEFAULT_ROWS, saved_explanation
 from ui import explain_views as xv
 from ui.resources import get_runner, get_store

@@ -91,7 +91,7 @@ with tab_train:
                               float(result["reference_strength"]), step=0.01,
                               help=f"In the same unit as above ({result['unit']}).")
         if st.button("Retrain with PGD examples", icon=":material/shield:"):
-            from core.audit.stress._advtrain import AdvSettings, submit_adversarial
+            from core.audit.stress import AdvSettings, submit_adversarial
 
             try:
                 submit_adversarial(store, runner, run_id, AdvSettings(eps=eps))

@@ -37,7 +37,7 @@ def decision_grid(model, data, bundle, resolution: int = 120) -> dict:
     "confidence" (multiclass only: the winning class' probability), "classes", "target",
     "points": {"x", "y", "label"} (training rows, original units; label = class name or value)}.
     """
-    from core.audit.evaluate import predict_outputs
+    from core.trained import predict_outputs
 
     cols = two_columns(data, bundle)
     if cols is None:
@@ -97,16 +97,15 @@ def _points(data, bundle, cols) -> dict:
 
 def run_decision_grid(store, run_id: str, resolution: int = 120) -> dict:
     """`decision_grid` for a stored run, from its latest checkpoint (works while it trains)."""
-    from core.train import load_checkpoint
     from core.data import prepared
+    from core.train import read_checkpoint_meta
+    from core.trained import load_trained
 
     run = store.get_run(run_id)
     bundle, data = prepared(run.dataset)
     if two_columns(data, bundle) is None:
         return decision_grid(None, data, bundle, resolution)  # raises the plain message
-    from core.train._checkpoint import read_checkpoint_meta
-
-    grid = decision_grid(load_checkpoint(run, store), data, bundle, resolution)
+    grid = decision_grid(load_trained(store, run).require_network(), data, bundle, resolution)
     grid["epoch"] = read_checkpoint_meta(run.checkpoint_path).get("epoch")  # of these weights
     return grid
 

@@ -213,7 +213,7 @@ def _layer_change(i: int, la: dict, lb: dict) -> str:
 
 def _full_spec(spec: dict) -> dict:
     """The spec with every default filled in, so a missing field equals its default."""
-    from core.spec._schema import ModelSpec
+    from core.spec import ModelSpec
 
     try:
         return ModelSpec.model_validate(spec).model_dump(mode="json")

@@ -64,8 +64,7 @@ def _parse_kinds(items: list[str]) -> dict[str, str]:
 
 
 def _ref_from_args(args: argparse.Namespace):
-    from core.data import builtin_datasets, default_ref, ingest_csv
-    from core.data._load import check_sensitive_count
+    from core.data import builtin_datasets, check_sensitive_count, default_ref, ingest_csv
 
     sensitive = [] if args.no_sensitive else args.sensitive
     if sensitive:

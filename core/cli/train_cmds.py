@@ -104,7 +104,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.spec import get_preset, parse_spec
     from core.train import train_run
     from core.data import prepared
-    from core.train._submit import create_run
+    from core.train import create_run
 
     for h in logging.getLogger().handlers:  # run logs go to the store; keep stderr for the bar
         h.setLevel(logging.WARNING)

@@ -8,13 +8,17 @@ that need it, so importing this package stays cheap for the web app.
 """
 from __future__ import annotations
 
+from core.train._checkpoint import (BAD_CHECKPOINT, bad_checkpoint, checkpoint_dir,
+                                    read_checkpoint, read_checkpoint_meta, save_checkpoint)
 from core.train._config import (ConfigError, TrainConfig, allowed_losses, default_config,
                                 resolve_loss)
 from core.train._summary import architecture_summary
 
 __all__ = ["TrainConfig", "ConfigError", "default_config", "allowed_losses", "resolve_loss",
-           "submit_training", "stop_run", "architecture_summary", "load_checkpoint",
-           "read_checkpoint", "train_run", "DIVERGED_ADVICE"]
+           "submit_training", "stop_run", "create_run", "architecture_summary", "checkpoint_dir",
+           "BAD_CHECKPOINT", "bad_checkpoint",
+           "save_checkpoint", "read_checkpoint", "read_checkpoint_meta", "predict", "as_targets",
+           "train_run", "DIVERGED_ADVICE"]
 
 DIVERGED_ADVICE = ("Lower the learning rate (try 10x smaller), add gradient clipping, "
                    "check that inputs are scaled.")
@@ -34,18 +38,25 @@ def stop_run(store, runner, run_id: str) -> None:
     _stop(store, runner, run_id)
 
 
-def load_checkpoint(run, store=None):
-    """The trained torch module of `run` (eval mode, CPU); clear error for a bad or missing file."""
-    from core.train._checkpoint import load_checkpoint as _load
+def create_run(store, dataset, spec, config, name: str | None = None) -> str:
+    """Validate, then record the run in the store without queueing it (CLI, benchmarks)."""
+    from core.train._submit import create_run as _create
 
-    return _load(run, store)
+    return _create(store, dataset, spec, config, name)
 
 
-def read_checkpoint(path):
-    """(state_dict, metadata) of a checkpoint file; metadata holds spec, config, epoch, metric."""
-    from core.train._checkpoint import read_checkpoint as _read
+def predict(model, X, chunk: int = 8192):
+    """Raw outputs of `model` on the tensor `X` in eval mode, in chunks (torch in, torch out)."""
+    from core.train._evaluate import predict as _predict
 
-    return _read(path)
+    return _predict(model, X, chunk)
+
+
+def as_targets(y, task: str, device: str):
+    """Targets in the shape the loss wants: (N, 1) floats for one logit/value, (N,) class ids."""
+    from core.train._evaluate import as_targets as _as_targets
+
+    return _as_targets(y, task, device)
 
 
 def train_run(store, run_id: str, on_progress=None):

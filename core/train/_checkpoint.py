@@ -17,6 +17,8 @@ from core.errors import LayerLabError
 
 log = logging.getLogger(__name__)
 _META_KEY = "layerlab"
+BAD_CHECKPOINT = ("The checkpoint file {path} cannot be read ({why}). It may be damaged or "
+                  "truncated; train the run again to get a new checkpoint.")
 
 
 def checkpoint_dir(run_id: str) -> Path:
@@ -34,9 +36,9 @@ def save_checkpoint(path: Path, state: dict, meta: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _bad_file(path: Path, why: str) -> LayerLabError:
-    return LayerLabError(f"The checkpoint file {path} cannot be read ({why}). It may be damaged or "
-                         "truncated; train the run again to get a new checkpoint.")
+def bad_checkpoint(path: Path, why: str) -> LayerLabError:
+    """The error for a checkpoint file that exists but cannot be used (BAD_CHECKPOINT)."""
+    return LayerLabError(BAD_CHECKPOINT.format(path=path, why=why))
 
 
 def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise LayerLabError(f"The checkpoint file {path} does not exist any more.") from None
     except Exception as exc:  # noqa: BLE001 - safetensors raises its own error types
-        raise _bad_file(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise bad_checkpoint(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
 
 
 def read_checkpoint(path: str | Path) -> tuple[dict, dict[str, Any]]:
@@ -61,32 +63,5 @@ def read_checkpoint(path: str | Path) -> tuple[dict, dict[str, Any]]:
     try:
         state = load_file(str(path), device="cpu")
     except Exception as exc:  # noqa: BLE001
-        raise _bad_file(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise bad_checkpoint(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     return state, meta
-
-
-def load_checkpoint(run, store=None):
-    """Rebuild the run's model from its checkpoint; a bad file is logged on the run if `store` is given."""
-    from core.build import build_model
-    from core.spec._schema import ModelSpec
-
-    if not run.checkpoint_path:
-        raise LayerLabError(f"Run {run.id} has no checkpoint yet (status: {run.status}). "
-                            "A checkpoint is written after the first epoch.")
-    try:
-        state, meta = read_checkpoint(run.checkpoint_path)
-        model = build_model(ModelSpec.model_validate(meta["spec"]), tuple(meta["input_shape"]),
-                            meta["task"], int(meta["n_outputs"]), "cpu")
-        try:
-            model.load_state_dict(state, strict=True)
-        except RuntimeError as exc:
-            raise _bad_file(Path(run.checkpoint_path),
-                            "its weights do not match the run's model: " + str(exc).splitlines()[0]
-                            ) from None
-    except (LayerLabError, KeyError) as exc:
-        if store is not None:
-            store.log(run.id, "ERROR", str(exc))
-        if isinstance(exc, KeyError):
-            raise _bad_file(Path(run.checkpoint_path), f"its header lacks {exc}") from None
-        raise
-    return model.eval()

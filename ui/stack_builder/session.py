@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 
 from core import spec as core_spec
-from core.data._types import DatasetRef
+from core.data import DatasetRef
 from core.errors import SpecError
 from core.workspace import load_workspace, save_workspace
 from ui.stack_builder import _tree

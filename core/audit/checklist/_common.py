@@ -29,11 +29,11 @@ def fresh_setup(run, *, lr: float | None = None) -> Setup:
     import torch
 
     from core.build import build_model
-    from core.spec._schema import ModelSpec
+    from core.spec import ModelSpec
     from core.train import TrainConfig
     from core.train import _setup
     from core.data import prepared
-    from core.train._evaluate import as_targets
+    from core.train import as_targets
 
     if not run.spec:
         raise LayerLabError(f"Run {run.id} has no model spec to check; pick a training run.")

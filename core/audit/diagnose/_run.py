@@ -37,7 +37,7 @@ def facts_from_run(store, run, evaluation=None) -> RunFacts:
 
 def diagnose_run(store, run_id: str, evaluation=None) -> list[Finding]:
     """Findings for a run (problems first), saved with the run for the model card."""
-    from core.audit.diagnose import diagnose
+    from core.audit.diagnose._rules import diagnose
 
     run = store.get_run(run_id)
     findings = diagnose(facts_from_run(store, run, evaluation))

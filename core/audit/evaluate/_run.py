@@ -1,30 +1,21 @@
-"""Evaluate a stored run: rebuild its data from the DatasetRef, load its checkpoint, score the test split."""
+"""Evaluate a stored run: load it as a trained model (`core.trained`), score the test split."""
 from __future__ import annotations
 
-import numpy as np
-
 from core.audit.evaluate._metrics import Evaluation, classification_report, regression_report
+from core.trained import checkpoint_stamp
 
 AUDIT_KIND = "evaluation"
 
 
-def predict_outputs(model, X: np.ndarray, task: str) -> np.ndarray:
-    """Probabilities (binary: (n,) of class 1; multiclass: (n, k)) or values (regression: (n,))."""
-    import torch
-
-    from core.train._evaluate import predict
-
-    out = predict(model, torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)))
-    if task == "binary":
-        return torch.sigmoid(out[:, 0]).double().numpy()
-    if task == "multiclass":
-        return torch.softmax(out.double(), dim=1).numpy()
-    return out[:, 0].double().numpy()
-
-
 def evaluate_model(model, data) -> Evaluation:
-    """Full test-set evaluation of `model` on PreparedData `data`."""
-    out = predict_outputs(model, data.X_test, data.task)
+    """Full test-set evaluation of the torch network `model` on PreparedData `data`."""
+    from core.trained import predict_outputs
+
+    return evaluate_outputs(predict_outputs(model, data.X_test, data.task), data)
+
+
+def evaluate_outputs(out, data) -> Evaluation:
+    """Evaluation of readable test-split outputs (probabilities, or values for regression)."""
     if data.task == "regression":
         return regression_report(data.y_test, out, y_train=data.y_train)
     return classification_report(data.y_test, out, data.classes, y_train=data.y_train)
@@ -32,34 +23,18 @@ def evaluate_model(model, data) -> Evaluation:
 
 def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
     """The run's test-set evaluation, computed once per checkpoint and kept with the run."""
-    from core.train import load_checkpoint
-    from core.data import prepared
+    from core.trained import load_trained
 
     run = store.get_run(run_id)
     saved = store.get_audit(run_id, AUDIT_KIND)
     if saved and not refresh and saved.get("checkpoint") == checkpoint_stamp(run):
         return _from_dict(saved["evaluation"])
-    _, data = prepared(run.dataset)
-    if run.kind == "mitigated":  # may be a randomised classifier, not one network (see fairness)
-        from core.audit.fairness import run_outputs
-
-        out, _ = run_outputs(store, run, data, "test")
-        ev = classification_report(data.y_test, out, data.classes, y_train=data.y_train)
-    else:
-        ev = evaluate_model(load_checkpoint(run, store), data)
+    # A mitigated run may be a randomised classifier, not one network: its output is then the
+    # probability that it answers the positive class, scored like any probability.
+    model = load_trained(store, run)
+    ev = evaluate_outputs(model.outputs("test"), model.data)
     store.save_audit(run_id, AUDIT_KIND, {"checkpoint": checkpoint_stamp(run), "evaluation": ev.as_dict()})
     return ev
-
-
-def checkpoint_stamp(run) -> str:
-    """Identifies the checkpoint file's version: the key of everything computed from its weights."""
-    import os
-
-    try:
-        st = os.stat(run.checkpoint_path)
-        return f"{run.checkpoint_path}:{st.st_mtime_ns}:{st.st_size}"
-    except (OSError, TypeError):
-        return ""
 
 
 def _from_dict(d: dict) -> Evaluation:

@@ -12,6 +12,7 @@ steps (core.audit.explain._lime). One-hot inputs are summed back to their column
 """
 from core.audit.explain._agree import row_agreement, sample_agreement
 from core.audit.explain._group import column_matrix, segments, to_columns, to_segments
+from core.audit.explain._lime import TabularLime, lime_label
 from core.audit.explain._run import (AUDIT_KIND, DEFAULT_LIME_ROWS, DEFAULT_ROWS, agreement_sentence,
                                      check_run, explain_model, explain_run, find_row, row_story)
 from core.audit.explain._shap import ShapOutput, choose_and_explain, kernel_runner, output_fn
@@ -19,12 +20,13 @@ from core.audit.explain._shap import ShapOutput, choose_and_explain, kernel_runn
 __all__ = ["explain_run", "explain_model", "find_row", "row_story", "agreement_sentence",
            "check_run", "AUDIT_KIND", "DEFAULT_ROWS", "DEFAULT_LIME_ROWS", "choose_and_explain",
            "kernel_runner", "output_fn", "ShapOutput", "to_columns", "column_matrix", "segments",
-           "to_segments", "row_agreement", "sample_agreement", "saved_explanation"]
+           "to_segments", "row_agreement", "sample_agreement", "saved_explanation", "TabularLime",
+           "lime_label"]
 
 
 def saved_explanation(store, run_id: str) -> dict | None:
     """The stored explanation of the run's current checkpoint, or None (stale or not computed)."""
-    from core.audit.evaluate._run import checkpoint_stamp
+    from core.trained import checkpoint_stamp
 
     rec = store.get_audit(run_id, AUDIT_KIND)
     if not rec or rec.get("state") != "done":

@@ -56,7 +56,7 @@ class TabularLime:
 
     @classmethod
     def from_run(cls, bundle, data, f) -> "TabularLime":
-        from core.data._tabular import _category_text
+        from core.data import category_text
 
         pre = data.preprocessor
         numeric, categorical = [], []
@@ -74,19 +74,19 @@ class TabularLime:
             enc = pre.named_transformers_["cat"]
             for col, known in zip(categorical, enc.categories_):
                 seen = list(map(str, known))
-                extra = sorted(set(_category_text(bundle.frame[col])) - set(seen))
+                extra = sorted(set(category_text(bundle.frame[col])) - set(seen))
                 cats[col] = seen + extra  # categories first met in val/test rows get codes too
         return cls(numeric + categorical, numeric, cats, medians, pre, f, data.task)
 
     def encode(self, frame: pd.DataFrame) -> np.ndarray:
         """Original rows -> (n, n_columns) float codes (numeric gaps filled with the train median)."""
-        from core.data._tabular import _category_text
+        from core.data import category_text
 
         out = np.zeros((len(frame), len(self.columns)))
         for j, col in enumerate(self.columns):
             if col in self.categories:
                 pos = {c: i for i, c in enumerate(self.categories[col])}
-                out[:, j] = [pos[v] for v in _category_text(frame[col])]
+                out[:, j] = [pos[v] for v in category_text(frame[col])]
             else:
                 out[:, j] = frame[col].to_numpy(dtype=np.float64)
                 out[np.isnan(out[:, j]), j] = self.medians[col]

@@ -6,11 +6,11 @@ import numpy as np
 
 def predicted_classes(outputs: np.ndarray, task: str) -> np.ndarray:
     """(n, k) readable outputs -> predicted class ids (n,); regression: zeros."""
-    if task == "binary":
-        return (outputs[:, 0] >= 0.5).astype(int)
-    if task == "multiclass":
-        return outputs.argmax(1)
-    return np.zeros(len(outputs), dtype=int)
+    from core.metrics import labels_from_proba
+
+    if task == "regression":
+        return np.zeros(len(outputs), dtype=int)
+    return labels_from_proba(outputs[:, 0] if task == "binary" else outputs, task)
 
 
 def misclassified(outputs: np.ndarray, y: np.ndarray, task: str) -> list[int]:

@@ -42,15 +42,13 @@ def explain_run(store, run_id: str, *, rows: int = DEFAULT_ROWS, seed: int = 0,
                 lime_rows: int = DEFAULT_LIME_ROWS, include: list[int] | None = None,
                 progress: Progress | None = None) -> dict:
     """Explain the run's checkpoint on its test split (see module docstring); returns the result."""
-    from core.audit.evaluate._run import checkpoint_stamp
-    from core.train import load_checkpoint
-    from core.data import prepared
+    from core.trained import checkpoint_stamp, load_trained
 
     run = store.get_run(run_id)
     check_run(run)
-    model = load_checkpoint(run, store)
-    bundle, data = prepared(run.dataset)
-    result = explain_model(model, bundle, data, rows=rows, seed=seed, lime_rows=lime_rows,
+    trained = load_trained(store, run)
+    bundle, data = trained.bundle, trained.data
+    result = explain_model(trained.require_network(), bundle, data, rows=rows, seed=seed, lime_rows=lime_rows,
                            include=include, progress=progress)
     result["checkpoint"] = checkpoint_stamp(run)
     return result

@@ -53,12 +53,12 @@ def readable_module(model, task: str):
     """The model with its output turned into probabilities (or left as values): (n, k) out."""
     from torch import nn
 
+    from core.metrics import probability_head
+
     model = model.eval()
-    if task == "binary":
-        return nn.Sequential(model, nn.Sigmoid()).eval()
-    if task == "multiclass":
-        return nn.Sequential(model, nn.Softmax(dim=1)).eval()
-    return model
+    if task == "regression":
+        return model
+    return nn.Sequential(model, probability_head(task)).eval()
 
 
 def output_fn(model, task: str) -> Callable[[np.ndarray], np.ndarray]:

@@ -10,7 +10,7 @@ glue that lets fairlearn train LayerLab's PyTorch model (`TorchClassifier`).
 
 How mitigated runs are stored: a run with kind "mitigated", `parent_id` = the audited run, its
 test accuracy in `test_metrics`, and a "mitigation" record (an audit of the new run) saying how it
-predicts:
+predicts (`core.trained.load_trained` reads it and loads any of them as a predictor):
 - reweighing, grid_search: an ordinary network with its own checkpoint. Every audit (evaluate,
   fairness, explain, stress) applies unchanged.
 - correlation_remover: a network (in the mitigation record, not `checkpoint_path`) that reads
@@ -19,8 +19,8 @@ predicts:
 - threshold_optimizer: the parent's checkpoint + per-group thresholds (JSON). Randomised.
 - exponentiated_gradient: member checkpoints + mixture weights. Randomised.
 A randomised classifier's output is the probability that it answers the positive class; the
-fairness audit draws its answers with a fixed seed (as fairlearn's own examples do), and
-`evaluate_run` scores that probability. Explanations and attacks need one differentiable
+fairness audit draws its answers with a fixed seed (`TrainedModel.labels`, as fairlearn's own
+examples do), and `evaluate_run` scores that probability. Explanations and attacks need one differentiable
 network, so they apply to the parent run or to a member, not to a randomised run.
 
 Live gap: `gap_from_predictions` is what the training loop records each epoch (dp_diff, eo_diff).
@@ -33,16 +33,14 @@ from core.audit.fairness._metrics import (CLASSIFICATION_METRICS, DISPARITY_MEAN
                                           group_labels, group_table)
 from core.audit.fairness._mitigate import (CONSTRAINTS, METHODS, mitigate_run,
                                            reweighing_weights)
-from core.audit.fairness._report import (AUDIT_KIND, audit_run, fairness_report, hard_labels,
-                                         saved_report)
-from core.audit.fairness._runs import MITIGATION, is_randomised, mitigation_record, run_outputs
+from core.audit.fairness._report import AUDIT_KIND, audit_run, fairness_report, saved_report
 from core.audit.fairness._threshold import explorer_data, threshold_point, threshold_sweep
 
 __all__ = [
     "AUDIT_KIND", "CLASSIFICATION_METRICS", "CONSTRAINTS", "DISPARITY_MEANINGS", "METHODS",
-    "MIN_GROUP_ROWS", "MITIGATION", "REGRESSION_METRICS", "TorchClassifier", "audit_run",
+    "MIN_GROUP_ROWS", "REGRESSION_METRICS", "TorchClassifier", "audit_run",
     "compare_runs", "disparities", "explorer_data", "fairness_report", "gap_from_predictions",
-    "group_labels", "group_table", "hard_labels", "is_randomised", "mitigate_run",
-    "mitigated_children", "mitigation_record", "reweighing_weights", "run_outputs", "saved_report",
+    "group_labels", "group_table", "mitigate_run", "mitigated_children", "reweighing_weights",
+    "saved_report",
     "threshold_point", "threshold_sweep",
 ]

@@ -13,7 +13,7 @@ def compare_runs(store, run_id: str, sensitive: str | None = None,
                  child_ids: list[str] | None = None) -> list[dict]:
     """One row per run (the original first, then its finished mitigated runs)."""
     from core.audit.fairness._report import audit_run
-    from core.audit.fairness._runs import MITIGATION
+    from core.trained import MITIGATION
 
     children = [store.get_run(c) for c in child_ids] if child_ids is not None \
         else mitigated_children(store, run_id)

@@ -34,7 +34,7 @@ class TorchClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.utils.validation import _check_sample_weight, validate_data
 
         from core.build import build_model
-        from core.spec._schema import ModelSpec
+        from core.spec import ModelSpec
         from core.train import TrainConfig
         from core.train._setup import make_optimizer, seed_everything
 
@@ -92,7 +92,7 @@ class TorchClassifier(ClassifierMixin, BaseEstimator):
         import torch
         from sklearn.utils.validation import check_is_fitted, validate_data
 
-        from core.train._evaluate import predict
+        from core.train import predict
 
         check_is_fitted(self, "model_")
         X = validate_data(self, X, dtype=np.float32, reset=False)

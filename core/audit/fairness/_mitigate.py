@@ -4,7 +4,7 @@ before training: reweighing (weights P(group)·P(label)/P(group, label), Kamiran
 fairlearn's CorrelationRemover (inputs made linearly uncorrelated with the sensitive columns);
 during training: fairlearn ExponentiatedGradient / GridSearch driving `TorchClassifier`;
 after training: fairlearn ThresholdOptimizer on the trained model's float64 scores.
-How each kind of mitigated run predicts is described in `_runs.py`.
+How each kind of mitigated run predicts is described in `core.trained`.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from sklearn.base import BaseEstimator
 from core.audit.fairness._estimator import TorchClassifier
 from core.audit.fairness._metrics import group_labels
 from core.audit.fairness._report import sensitive_frame
-from core.audit.fairness._runs import MITIGATION
 from core.errors import LayerLabError
+from core.trained import MITIGATION
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +80,11 @@ class _Scores(BaseEstimator):
 def _threshold_optimizer(ctx: dict) -> dict:
     from fairlearn.postprocessing import ThresholdOptimizer
 
-    from core.audit.evaluate import predict_outputs
-    from core.train import load_checkpoint
+    from core.trained import load_trained
 
     data, cols = ctx["data"], ctx["cols"]
     # Fitted on the validation split: the training split's scores are overconfident.
-    scores = predict_outputs(load_checkpoint(ctx["run"], ctx["store"]), data.X_val, "binary")
+    scores = load_trained(ctx["store"], ctx["run"]).proba("val")
     groups = group_labels(data.sensitive_val[cols])
     to = ThresholdOptimizer(estimator=_Scores(), constraints=ctx["constraint"],
                             objective="accuracy_score", prefit=True, predict_method="predict")
@@ -119,10 +118,10 @@ def _reweighing(ctx: dict) -> dict:
 
 
 def _correlation_remover(ctx: dict) -> dict:
-    from core.audit.fairness._runs import remove_correlation
+    from core.trained import remove_correlation
 
     data = ctx["data"]
-    X = remove_correlation(data, ctx["cols"], "train")
+    X = remove_correlation(data, ctx["cols"], data.X_train, data.sensitive_train)
     est = _estimator(ctx).fit(X, data.y_train)
     # Not `checkpoint_path`: this network reads transformed inputs, so other audits that feed it
     # the raw inputs must not pick it up by mistake.
@@ -179,7 +178,7 @@ class _Counted(TorchClassifier):
 
 
 def _save(ctx: dict, name: str, est: TorchClassifier) -> str:
-    from core.train._checkpoint import checkpoint_dir, save_checkpoint
+    from core.train import checkpoint_dir, save_checkpoint
 
     data = ctx["data"]
     path = checkpoint_dir(ctx["child"]) / f"{name}.safetensors"
@@ -201,7 +200,7 @@ def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = Non
                  constraint: str = "demographic_parity", progress: Callable | None = None,
                  max_iter: int = DEFAULT_MAX_ITER, member_epochs: int | None = None,
                  eps: float = 0.01, grid_size: int = DEFAULT_GRID_SIZE) -> str:
-    """Train the mitigated version of `run_id`; returns the new run's id (see _runs.py)."""
+    """Train the mitigated version of `run_id`; returns the new run's id (see core.trained)."""
     from core.data import prepared
 
     run = store.get_run(run_id)
@@ -232,12 +231,10 @@ def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = Non
 
 
 def _finish(store, child: str, data, rec: dict) -> None:
-    from core.audit.fairness._report import hard_labels
-    from core.audit.fairness._runs import run_outputs
+    from core.trained import load_trained
 
     if rec.get("checkpoint"):
         store.update_run(child, checkpoint_path=rec["checkpoint"])
-    outputs, randomised = run_outputs(store, store.get_run(child), data, "test")
-    acc = float(np.mean(hard_labels(outputs, "binary", randomised) == data.y_test))
+    acc = float(np.mean(load_trained(store, child).labels("test") == data.y_test))
     store.update_run(child, test_metrics={"accuracy": acc}, metric_name="accuracy")
     store.set_status(child, "finished")

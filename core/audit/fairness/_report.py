@@ -6,21 +6,9 @@ import numpy as np
 from core.audit.fairness import _metrics as M
 from core.audit.fairness._summary import classification_summary, regression_summary
 from core.errors import LayerLabError
+from core.metrics import labels_from_proba
 
 AUDIT_KIND = "fairness"
-RANDOM_SEED = 0  # draws of randomised (mitigated) classifiers are seeded so reports repeat
-
-
-def hard_labels(scores: np.ndarray, task: str, randomised: bool = False,
-                threshold: float = 0.5) -> np.ndarray:
-    """Class ids from outputs: binary scores ≥ threshold (or a seeded draw for a randomised
-    classifier, whose score is the probability that it answers 1); multiclass argmax."""
-    scores = np.asarray(scores, dtype=np.float64)
-    if task == "multiclass":
-        return scores.argmax(axis=1)
-    if randomised:
-        return (np.random.default_rng(RANDOM_SEED).random(len(scores)) < scores).astype(int)
-    return (scores >= threshold).astype(int)
 
 
 def fairness_report(y_true, outputs, sensitive, task: str, classes: list[str] | None = None, *,
@@ -28,8 +16,9 @@ def fairness_report(y_true, outputs, sensitive, task: str, classes: list[str] | 
                     n_boot: int | None = M.DEFAULT_N_BOOT, threshold: float = 0.5) -> dict:
     """Group table with intervals, disparity metrics and a summary for one split's predictions.
 
-    `outputs` are what `predict_outputs` returns (binary (n,) probabilities of class 1,
-    multiclass (n, k), regression (n,) values). Multiclass is judged one-vs-rest for the class
+    `outputs` are what `TrainedModel.outputs` returns (binary (n,) probabilities of class 1,
+    multiclass (n, k), regression (n,) values); a randomised classifier's answers are drawn
+    with the fixed seed of `labels_from_proba`, and `threshold` applies otherwise. Multiclass is judged one-vs-rest for the class
     `positive` (default: the last class).
     """
     groups = M.group_labels(sensitive)
@@ -44,7 +33,7 @@ def fairness_report(y_true, outputs, sensitive, task: str, classes: list[str] | 
         return {**base, "groups": table, "disparities": {}, "positive": None,
                 "summary": regression_summary(table)}
     classes = list(classes or ["0", "1"])
-    pred = hard_labels(outputs, task, randomised, threshold)
+    pred = labels_from_proba(outputs, task, threshold=threshold, randomised=randomised)
     if task == "multiclass":
         k = len(classes) - 1 if positive is None else int(positive)
         if not 0 <= k < len(classes):
@@ -79,7 +68,7 @@ def sensitive_frame(data, split: str, column: str | None = None):
 def audit_run(store, run_id: str, sensitive: str | None = None, *, n_boot: int | None = M.DEFAULT_N_BOOT,
               positive: int | None = None, save: bool = True, refresh: bool = False) -> dict:
     """The fairness report of a stored run on its test split, kept with the run (and reused)."""
-    from core.audit.fairness._runs import run_outputs
+    from core.trained import load_trained
 
     run = store.get_run(run_id)
     saved = (store.get_audit(run_id, AUDIT_KIND) or {}).get(_key(sensitive, positive))
@@ -87,7 +76,8 @@ def audit_run(store, run_id: str, sensitive: str | None = None, *, n_boot: int |
         return saved
     _, data = _prepared(run)
     sens = sensitive_frame(data, "test", sensitive)
-    outputs, randomised = run_outputs(store, run, data, "test")
+    model = load_trained(store, run)
+    outputs, randomised = model.outputs("test"), model.randomised
     report = fairness_report(data.y_test, outputs, sens, data.task, data.classes,
                              positive=positive, randomised=randomised, n_boot=n_boot)
     report.update(run_id=run_id, run_name=run.name, accuracy=_accuracy(data, outputs, randomised))
@@ -112,7 +102,7 @@ def _key(sensitive: str | None, positive: int | None) -> str:
 def _accuracy(data, outputs, randomised: bool) -> float | None:
     if data.task == "regression":
         return None
-    return float(np.mean(hard_labels(outputs, data.task, randomised) == data.y_test))
+    return float(np.mean(labels_from_proba(outputs, data.task, randomised=randomised) == data.y_test))
 
 
 def _prepared(run):

@@ -12,9 +12,9 @@ SWEEP = tuple(np.round(np.linspace(0.05, 0.95, 19), 2))
 
 def explorer_data(store, run_id: str, sensitive: str | None = None) -> dict:
     """Test labels, float64 scores and group labels of an ordinary binary run."""
-    from core.audit.fairness._metrics import group_labels
     from core.audit.fairness._report import _prepared, sensitive_frame
-    from core.audit.fairness._runs import run_outputs
+    from core.metrics import group_labels
+    from core.trained import load_trained
 
     run = store.get_run(run_id)
     _, data = _prepared(run)
@@ -22,8 +22,9 @@ def explorer_data(store, run_id: str, sensitive: str | None = None) -> dict:
         raise LayerLabError("The threshold explorer needs a two-class (binary) task: a threshold "
                             "turns the probability of the positive class into a yes/no answer.")
     sens = sensitive_frame(data, "test", sensitive)
-    scores, randomised = run_outputs(store, run, data, "test")
-    if randomised:
+    model = load_trained(store, run)
+    scores = model.outputs("test")
+    if model.randomised:
         raise LayerLabError("This run is already a randomised mitigated classifier; explore "
                             "thresholds on its original run instead.")
     return {"y": np.asarray(data.y_test), "scores": np.asarray(scores, np.float64),

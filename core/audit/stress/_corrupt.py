@@ -76,7 +76,7 @@ def _flip(x, s, space, rng):
 def _missing(x, s, space, rng, pre):
     """Blank values at random, then fill them as the fitted preprocessor would."""
     from core.audit.stress._space import imputed_value
-    from core.data._tabular import MISSING_CATEGORY
+    from core.data import MISSING_CATEGORY
 
     for col, (j, _, _) in space.numeric.items():
         hit = rng.random(len(x)) < s

@@ -60,22 +60,22 @@ def _label(data, value) -> str:
 
 def _pred_text(out_row, data) -> tuple[str, float | None]:
     """(predicted label, its probability) from one row of model outputs."""
-    import torch
+    from core.metrics import outputs_to_proba
 
+    if data.task == "regression":
+        return f"{float(out_row[0]):.4g}", None
+    probs = outputs_to_proba(out_row[None], data.task)[0]  # binary: P(positive); else (k,)
     if data.task == "binary":
-        p1 = float(torch.sigmoid(out_row[0]))
+        p1 = float(probs)
         k = int(p1 > 0.5)
         return data.classes[k], p1 if k else 1 - p1
-    if data.task == "multiclass":
-        probs = torch.softmax(out_row.double(), 0)
-        k = int(probs.argmax())
-        return data.classes[k], float(probs[k])
-    return f"{float(out_row[0]):.4g}", None
+    k = int(probs.argmax())
+    return data.classes[k], float(probs[k])
 
 
 def examples(focus, x, adv, y, clean_out, model, device, data, bundle, space, rows) -> list[dict]:
     """Up to four rows the focus attack turned from right to wrong (or moved most, regression)."""
-    from core.audit.stress._run import outputs, predictions
+    from core.audit.stress._scoring import outputs, predictions
 
     if adv is None:
         return []
@@ -134,7 +134,7 @@ def group_table(data, rows, y, clean_pred, adv_pred, focus, ref) -> list[dict]:
 
 
 def _group_row(col, group, m, y, clean_pred, adv_pred, task, focus, ref) -> dict:
-    from core.audit.stress._run import score
+    from core.audit.stress._scoring import score
 
     row = {"column": col, "group": group, "n": int(m.sum()), "attack": focus, "strength": ref,
            "clean": score(clean_pred[m], y[m], task), "attacked": score(adv_pred[m], y[m], task)}

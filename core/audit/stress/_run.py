@@ -13,12 +13,13 @@ import numpy as np
 
 from core.audit.stress import _attacks, _corrupt
 from core.audit.stress._report import examples, group_table, summary
+from core.audit.stress._scoring import BATCH as _BATCH
+from core.audit.stress._scoring import changed, outputs, predictions, score
 from core.audit.stress._settings import REFERENCE_STRENGTH, StressSettings, check_settings
 from core.audit.stress._space import attack_space
 from core.errors import LayerLabError
 
 log = logging.getLogger(__name__)
-_BATCH = 4096
 
 
 def resolve_device(choice: str) -> str:
@@ -30,39 +31,6 @@ def resolve_device(choice: str) -> str:
     if choice not in ("auto", "cpu", "cuda"):
         raise LayerLabError(f"Unknown device {choice!r}; choose 'auto', 'cpu' or 'cuda'.")
     return ("cuda" if torch.cuda.is_available() else "cpu") if choice == "auto" else choice
-
-
-def outputs(model, x, device: str):
-    """Model outputs for numpy or tensor inputs, batched, as a CPU tensor."""
-    import torch
-
-    x = torch.as_tensor(x, dtype=torch.float32)
-    with torch.inference_mode():
-        return torch.cat([model(x[i:i + _BATCH].to(device)).float().cpu()
-                          for i in range(0, len(x), _BATCH)])
-
-
-def predictions(out, task: str) -> np.ndarray:
-    """Class ids (classification) or values (regression), (N,)."""
-    if task == "binary":
-        return (out[:, 0] > 0).long().numpy()
-    if task == "multiclass":
-        return out.argmax(1).numpy()
-    return out[:, 0].double().numpy()
-
-
-def score(pred: np.ndarray, y: np.ndarray, task: str) -> float:
-    """Accuracy (classification) or mean absolute error (regression)."""
-    if task == "regression":
-        return float(np.mean(np.abs(pred - y)))
-    return float(np.mean(pred == y))
-
-
-def changed(pred: np.ndarray, clean: np.ndarray, task: str) -> float:
-    """Share of predictions that changed (classification); mean absolute change (regression)."""
-    if task == "regression":
-        return float(np.mean(np.abs(pred - clean)))
-    return float(np.mean(pred != clean))
 
 
 def subsample(n_test: int, n_rows: int, seed: int) -> np.ndarray:
@@ -125,7 +93,7 @@ def stress_model(model, bundle, data, settings: StressSettings | None = None,
     """Curves, summary, examples and per-group table for `model` on `data`'s test split."""
     import torch
 
-    from core.train._evaluate import as_targets
+    from core.train import as_targets
 
     s = settings or StressSettings()
     kinds = _corrupt.corruptions_for(bundle.modality)
@@ -181,17 +149,15 @@ def stress_model(model, bundle, data, settings: StressSettings | None = None,
 
 def stress_run(store, run_id: str, settings: StressSettings | None = None, progress=None) -> dict:
     """Stress-test a finished run; clear errors for runs that cannot be tested."""
-    from core.train import load_checkpoint
-    from core.data import prepared
+    from core.trained import load_trained
 
     run = store.get_run(run_id)
     if run.status != "finished":
         why = f": {run.error}" if run.error else ""
         raise LayerLabError(f"Run {run_id} is {run.status}{why}. Only a finished run can be stress "
                             "tested; train it to the end first.")
-    model = load_checkpoint(run, store)
-    bundle, data = prepared(run.dataset)
-    result = stress_model(model, bundle, data, settings, progress)
+    trained = load_trained(store, run)
+    result = stress_model(trained.require_network(), trained.bundle, trained.data, settings, progress)
     if run.device == "cuda" and result["device"] == "cpu":
         result["notes"].append("This run was trained on a GPU; this server has none, so the "
                                "stress test ran on the CPU (same numbers, only slower).")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.data._words import join_names
+from core.data import join_names
 from core.errors import LayerLabError
 
 

@@ -76,9 +76,9 @@ def test_resolution_out_of_range_is_refused():
 def test_grid_of_a_trained_run_comes_from_its_checkpoint():
     from core.runs import open_store
     from core.spec import get_preset
-    from core.train import TrainConfig, load_checkpoint, train_run
+    from core.train import TrainConfig, train_run
     from core.train._submit import create_run
-    from core.audit.evaluate import predict_outputs
+    from core.trained import load_network, predict_outputs
 
     store = open_store()
     ref = DatasetRef(name="moons", params={"n_points": 200})
@@ -91,5 +91,5 @@ def test_grid_of_a_trained_run_comes_from_its_checkpoint():
     bundle, data = prepared(ref)
     import pandas as pd
     corner = data.preprocessor.transform(pd.DataFrame({"x1": [grid["x"][0]], "x2": [grid["y"][-1]]}))
-    p = predict_outputs(load_checkpoint(store.get_run(run_id)), np.asarray(corner), "binary")
+    p = predict_outputs(load_network(store.get_run(run_id)), np.asarray(corner), "binary")
     assert grid["z"][-1][0] == pytest.approx(float(p[0]), abs=1e-4)

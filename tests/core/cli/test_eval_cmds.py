@@ -6,11 +6,11 @@ import pytest
 from sklearn import metrics as skm
 
 from core.__main__ import main
-from core.audit.evaluate import predict_outputs
 from core.data import DatasetRef
 from core.runs import open_store
 from core.spec import get_preset
-from core.train import TrainConfig, load_checkpoint, train_run
+from core.train import TrainConfig, train_run
+from core.trained import load_network, predict_outputs
 from core.data import prepared
 from core.train._submit import create_run
 from core.workspace import load_workspace
@@ -35,7 +35,7 @@ def test_evaluate_json_has_sklearn_metrics_and_the_diagnosis(trained, capsys):
     out, text = _last_json(capsys)
     # Oracle: predictions of the checkpoint, scored by scikit-learn here.
     data = prepared(MOONS)[1]
-    proba = predict_outputs(load_checkpoint(trained), data.X_test, "binary")
+    proba = predict_outputs(load_network(trained), data.X_test, "binary")
     pred = (proba >= 0.5).astype(int)
     assert out["run_id"] == trained.id and out["task"] == "binary"
     assert out["metrics"]["accuracy"]["value"] == pytest.approx(skm.accuracy_score(data.y_test, pred))

@@ -11,7 +11,8 @@ from core.data import DatasetRef
 from core.jobs import LocalJobRunner
 from core.runs import open_store
 from core.spec import get_preset
-from core.train import TrainConfig, load_checkpoint, stop_run, submit_training
+from core.train import TrainConfig, stop_run, submit_training
+from core.trained import load_network
 
 TIMEOUT_S = 90
 
@@ -63,7 +64,7 @@ def test_stop_queued_running_and_twice(runner):
     stop_run(store, runner, first)
     run = _wait(lambda: (r := store.get_run(first)).status == "stopped" and r, "the stop")
     assert run.checkpoint_path and os.path.exists(run.checkpoint_path)
-    load_checkpoint(run)  # the kept checkpoint is usable
+    load_network(run)  # the kept checkpoint is usable
     stop_run(store, runner, first)  # twice: harmless
     stop_run(store, runner, second)
     assert store.get_run(first).status == "stopped" and store.get_run(second).status == "stopped"

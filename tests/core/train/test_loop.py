@@ -9,7 +9,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from core.data import DatasetRef, load, prepare
 from core.errors import LayerLabError, SpecError
 from core.spec import get_preset
-from core.train import (DIVERGED_ADVICE, TrainConfig, load_checkpoint, read_checkpoint,
+from core.trained import load_network
+from core.train import (DIVERGED_ADVICE, TrainConfig, read_checkpoint,
                         submit_training)
 from core.train._setup import make_loss
 
@@ -36,7 +37,7 @@ def test_moons_trains_records_everything_and_checkpoint_reproduces(train, store,
     dense = [s for s in stats if s.layer == "layer1_dense"]
     assert len(dense) == 8 and all(0 <= s.dead_fraction <= 1 and s.grad_norm > 0 for s in dense)
     assert all(s.dead_fraction is None for s in stats if s.layer == "output")
-    model = load_checkpoint(store.get_run(run.id))
+    model = load_network(store.get_run(run.id))
     acc, _ = _test_accuracy(model, moons)
     assert acc == pytest.approx(run.test_metrics["accuracy"], abs=1e-6)
     _, meta = read_checkpoint(run.checkpoint_path)
@@ -69,7 +70,7 @@ def test_early_stopping_restores_the_best_weights(train, store, moons):
     best = min(rows[1:], key=lambda r: r.val_loss)
     assert run.best_val_loss == pytest.approx(best.val_loss)
     assert rows[-1].val_loss > best.val_loss
-    model = load_checkpoint(store.get_run(run.id))
+    model = load_network(store.get_run(run.id))
     data = prepare(load(moons))
     with torch.no_grad():
         logits = model(torch.from_numpy(data.X_val))
@@ -129,12 +130,12 @@ def test_corrupt_or_truncated_checkpoint_gives_a_clear_error(train, store):
     raw = open(path, "rb").read()
     open(path, "wb").write(raw[: len(raw) // 2])
     with pytest.raises(LayerLabError) as err:
-        load_checkpoint(store.get_run(run.id), store)
+        load_network(store.get_run(run.id), store)
     assert str(err.value).startswith(f"The checkpoint file {path} cannot be read (")
     assert store.logs(run.id)[-1].level == "ERROR"
     open(path, "wb").write(b"not a checkpoint at all")
     with pytest.raises(LayerLabError, match="may be damaged or truncated"):
-        load_checkpoint(store.get_run(run.id))
+        load_network(store.get_run(run.id))
     store.update_run(run.id, checkpoint_path=None)
     with pytest.raises(LayerLabError, match=f"Run {run.id} has no checkpoint yet"):
-        load_checkpoint(store.get_run(run.id))
+        load_network(store.get_run(run.id))

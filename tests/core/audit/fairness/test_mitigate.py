@@ -6,9 +6,10 @@ import pytest
 from fairlearn.metrics import demographic_parity_difference
 from fairlearn.postprocessing import ThresholdOptimizer
 
-from core.audit.fairness import (audit_run, compare_runs, group_labels, mitigate_run, run_outputs)
+from core.audit.fairness import audit_run, compare_runs, group_labels, mitigate_run
 from core.audit.fairness._mitigate import _Scores
 from core.errors import LayerLabError
+from core.trained import load_network, load_trained, network_from_checkpoint, predict_outputs
 
 from .conftest import biased_ref, train_small
 
@@ -23,8 +24,9 @@ def test_audit_of_a_trained_run_is_saved_and_matches_fairlearn(trained):
     store, rid = trained
     rep = audit_run(store, rid, "sex", n_boot=20)
     data = _data(store, rid)
-    proba, randomised = run_outputs(store, store.get_run(rid), data, "test")
-    assert not randomised
+    model = load_trained(store, rid)
+    proba = model.proba("test")
+    assert not model.randomised and model.differentiable
     pred = (proba >= 0.5).astype(int)
     groups = data.sensitive_test["sex"].to_numpy().astype(str)
     assert rep["disparities"]["demographic_parity_difference"] == pytest.approx(
@@ -41,18 +43,16 @@ def test_threshold_optimizer_run_is_linked_and_fairer(trained):
     assert (run.kind, run.parent_id, run.status) == ("mitigated", rid, "finished")
     data = _data(store, rid)
     # Independently: fairlearn fitted the same way gives the same probabilities on the test split.
-    from core.audit.evaluate import predict_outputs
-    from core.train import load_checkpoint
-
-    model = load_checkpoint(store.get_run(rid))
+    model = load_network(store.get_run(rid))
     to = ThresholdOptimizer(estimator=_Scores(), constraints="demographic_parity", prefit=True,
                             predict_method="predict")
     to.fit(predict_outputs(model, data.X_val, "binary").reshape(-1, 1), data.y_val,
            sensitive_features=group_labels(data.sensitive_val))
     expected = to._pmf_predict(predict_outputs(model, data.X_test, "binary").reshape(-1, 1),
                                sensitive_features=group_labels(data.sensitive_test))[:, 1]
-    got, randomised = run_outputs(store, run, data, "test")
-    assert randomised and np.allclose(got, expected)
+    mitigated = load_trained(store, child)
+    got = mitigated.proba("test")
+    assert mitigated.randomised and not mitigated.differentiable and np.allclose(got, expected)
     rows = compare_runs(store, rid, "sex", child_ids=[child])
     assert [r["method"] for r in rows] == ["original", "threshold_optimizer"]
     assert rows[1]["demographic_parity_difference"] < rows[0]["demographic_parity_difference"]
@@ -73,25 +73,22 @@ def test_reweighing_and_exponentiated_gradient(trained):
     assert rec["weights"] and sum(rec["weights"]) == pytest.approx(1.0)
     assert len(rec["members"]) == len(rec["weights"])
     # the mixture's output is Σ w_j · 1[member j answers 1], recomputed from the member files
-    from core.audit.evaluate import predict_outputs
-    from core.audit.fairness._runs import load_member
-
     data = _data(store, rid)
-    by_hand = sum(w * (predict_outputs(load_member(p), data.X_test, "binary") >= 0.5)
+    by_hand = sum(w * (predict_outputs(network_from_checkpoint(p), data.X_test, "binary") >= 0.5)
                   for p, w in zip(rec["members"], rec["weights"]))
-    assert np.allclose(run_outputs(store, store.get_run(eg), data, "test")[0], by_hand)
+    assert np.allclose(load_trained(store, eg).proba("test"), by_hand)
     rows = {r["method"]: r for r in compare_runs(store, rid, "sex", child_ids=[rw, eg])}
     assert rows["exponentiated_gradient"]["demographic_parity_difference"] < \
         rows["original"]["demographic_parity_difference"]
 
 
 def test_correlation_remover_inputs_no_longer_track_the_group(trained):
-    from core.audit.fairness._runs import remove_correlation
+    from core.trained import remove_correlation
 
     store, rid = trained
     child = mitigate_run(store, rid, "correlation_remover", sensitive="sex")
     data = _data(store, rid)
-    X = remove_correlation(data, ["sex"], "train")
+    X = remove_correlation(data, ["sex"], data.X_train, data.sensitive_train)
     male = (data.sensitive_train["sex"].to_numpy().astype(str) == "M").astype(float)
     proxy = data.feature_columns.index("proxy")
     assert abs(np.corrcoef(data.X_train[:, proxy], male)[0, 1]) > 0.5  # before: a strong proxy
@@ -137,14 +134,11 @@ def test_no_sensitive_column_is_explained(store):
 def test_live_gap_is_recorded_every_epoch(trained):
     from fairlearn.metrics import equalized_odds_difference
 
-    from core.audit.evaluate import predict_outputs
-    from core.train import load_checkpoint
-
     store, rid = trained
     rows = store.epochs(rid)
     assert all("dp_diff" in r.extra and "eo_diff" in r.extra for r in rows)
     data = _data(store, rid)
-    pred = (predict_outputs(load_checkpoint(store.get_run(rid)), data.X_val, "binary") >= 0.5)
+    pred = (predict_outputs(load_network(store.get_run(rid)), data.X_val, "binary") >= 0.5)
     groups = data.sensitive_val["sex"].to_numpy().astype(str)
     last = rows[-1].extra
     assert last["dp_diff"] == pytest.approx(demographic_parity_difference(
@@ -191,5 +185,6 @@ def test_grid_search_keeps_one_ordinary_network(trained):
     assert run.status == "finished" and run.checkpoint_path  # the best of the grid, a plain network
     rec = store.get_audit(child, "mitigation")
     assert (rec["method"], rec["grid_size"]) == ("grid_search", 3)
-    outputs, randomised = run_outputs(store, run, _data(store, rid), "test")
-    assert not randomised and ((outputs >= 0) & (outputs <= 1)).all()
+    model = load_trained(store, run)
+    outputs = model.proba("test")
+    assert not model.randomised and model.differentiable and ((outputs >= 0) & (outputs <= 1)).all()

@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.audit.evaluate import predict_outputs
 from core.audit.stress import Constraint, StressSettings, fgsm, pgd, stress_model
-from core.train import load_checkpoint
+from core.trained import load_network, predict_outputs
 from core.data import prepared
 
 
@@ -13,7 +12,7 @@ def _loaded(run_fixture):
     store, run_id = run_fixture
     run = store.get_run(run_id)
     bundle, data = prepared(run.dataset)
-    return load_checkpoint(run, store), bundle, data
+    return load_network(run, store), bundle, data
 
 
 def _accuracy(model, x, y):

@@ -8,7 +8,7 @@ from core.audit.stress._run import resolve_device
 from core.data import ingest_csv, load, prepare
 from core.errors import LayerLabError
 from core.runs import open_store
-from core.train import load_checkpoint
+from core.trained import load_network
 from core.data import prepared
 
 
@@ -16,7 +16,7 @@ def _model_and_data(run_fixture):
     store, run_id = run_fixture
     run = store.get_run(run_id)
     bundle, data = prepared(run.dataset)
-    return load_checkpoint(run, store), bundle, data
+    return load_network(run, store), bundle, data
 
 
 def test_a_failed_run_is_refused():

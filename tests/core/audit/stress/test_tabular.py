@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from core.audit.stress import StressSettings, attack_space, pgd, stress_model
-from core.train import load_checkpoint
+from core.trained import load_network
 from core.data import prepared
 from core.train._evaluate import as_targets
 
@@ -15,7 +15,7 @@ def adult(adult_run):
     store, run_id = adult_run
     run = store.get_run(run_id)
     bundle, data = prepared(run.dataset)
-    return load_checkpoint(run, store), bundle, data
+    return load_network(run, store), bundle, data
 
 
 def test_only_unlocked_numeric_inputs_move_within_eps_and_training_range(adult):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from core.audit.evaluate._metrics import Evaluation, classification_report, regression_report
+from core.audit.records import AuditKind
 
-AUDIT_KIND = "evaluation"
+AUDIT_KIND = AuditKind.EVALUATION
 
 
 def predict_outputs(model, X: np.ndarray, task: str) -> np.ndarray:
@@ -32,34 +33,27 @@ def evaluate_model(model, data) -> Evaluation:
 
 def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
     """The run's test-set evaluation, computed once per checkpoint and kept with the run."""
+    from core.audit.cache import cached_by_checkpoint
+    from core.audit.records import EvaluationRecord
+
+    run = store.get_run(run_id)
+    rec = cached_by_checkpoint(store, run, AuditKind.EVALUATION,
+                               lambda: EvaluationRecord(evaluation=_evaluate(store, run).as_dict()),
+                               refresh=refresh)
+    return _from_dict(rec.evaluation)
+
+
+def _evaluate(store, run) -> Evaluation:
     from core.train import load_checkpoint
     from core.data import prepared
 
-    run = store.get_run(run_id)
-    saved = store.get_audit(run_id, AUDIT_KIND)
-    if saved and not refresh and saved.get("checkpoint") == checkpoint_stamp(run):
-        return _from_dict(saved["evaluation"])
     _, data = prepared(run.dataset)
     if run.kind == "mitigated":  # may be a randomised classifier, not one network (see fairness)
         from core.audit.fairness import run_outputs
 
         out, _ = run_outputs(store, run, data, "test")
-        ev = classification_report(data.y_test, out, data.classes, y_train=data.y_train)
-    else:
-        ev = evaluate_model(load_checkpoint(run, store), data)
-    store.save_audit(run_id, AUDIT_KIND, {"checkpoint": checkpoint_stamp(run), "evaluation": ev.as_dict()})
-    return ev
-
-
-def checkpoint_stamp(run) -> str:
-    """Identifies the checkpoint file's version: the key of everything computed from its weights."""
-    import os
-
-    try:
-        st = os.stat(run.checkpoint_path)
-        return f"{run.checkpoint_path}:{st.st_mtime_ns}:{st.st_size}"
-    except (OSError, TypeError):
-        return ""
+        return classification_report(data.y_test, out, data.classes, y_train=data.y_train)
+    return evaluate_model(load_checkpoint(run, store), data)
 
 
 def _from_dict(d: dict) -> Evaluation:

@@ -14,11 +14,12 @@ from typing import Callable
 import numpy as np
 
 from core.audit.explain import _agree, _assemble, _shap, _words
+from core.audit.records import AuditKind
 from core.errors import DataError, LayerLabError
 
 log = logging.getLogger(__name__)
 
-AUDIT_KIND = "explain"
+AUDIT_KIND = AuditKind.EXPLAIN
 DEFAULT_ROWS = 500
 DEFAULT_LIME_ROWS = 30
 BACKGROUND_ROWS = 100
@@ -42,7 +43,7 @@ def explain_run(store, run_id: str, *, rows: int = DEFAULT_ROWS, seed: int = 0,
                 lime_rows: int = DEFAULT_LIME_ROWS, include: list[int] | None = None,
                 progress: Progress | None = None) -> dict:
     """Explain the run's checkpoint on its test split (see module docstring); returns the result."""
-    from core.audit.evaluate._run import checkpoint_stamp
+    from core.audit.cache import checkpoint_stamp
     from core.train import load_checkpoint
     from core.data import prepared
 

@@ -21,20 +21,21 @@ from pathlib import Path
 
 import numpy as np
 
+from core.audit.records import AuditKind, read_record
 from core.errors import LayerLabError
 
-MITIGATION = "mitigation"
+MITIGATION = AuditKind.MITIGATION
 RANDOMISED_METHODS = ("threshold_optimizer", "exponentiated_gradient")
 
 
 def mitigation_record(store, run) -> dict | None:
     if run.kind != "mitigated":
         return None
-    rec = store.get_audit(run.id, MITIGATION)
-    if not rec:
+    rec = read_record(store, run.id, MITIGATION)
+    if rec is None:
         raise LayerLabError(f"Run {run.id} is marked as mitigated but has no mitigation record; "
                             "run the mitigation again from the Fairness page.")
-    return rec
+    return rec.dump()
 
 
 def is_randomised(store, run) -> bool:

@@ -1,7 +1,7 @@
 """Audit jobs report progress, results and failures through the run store."""
 import pytest
 
-from core.audit._jobs import Progress, audit_state, run_audit
+from core.audit.progress import Progress, audit_state, run_audit
 from core.errors import LayerLabError
 from core.runs import open_store
 
@@ -49,4 +49,4 @@ def test_audit_state_reports_a_dead_job(store_and_run):
     store, rid = store_and_run
     store.save_audit(rid, "explain", {"state": "running", "progress": 0.3, "job_id": "job-3"})
     rec = audit_state(store, _DeadJobRunner(), rid, "explain")
-    assert rec["state"] == "failed" and "worker process stopped" in rec["error"]
+    assert rec.state == "failed" and "worker process stopped" in rec.error

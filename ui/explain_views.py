@@ -9,33 +9,23 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
-from ui.run_views import audit_progress, pick_run  # noqa: F401 (the page uses xv.pick_run)
-from ui.text import md  # noqa: F401 (re-exported for the page)
+from ui.text import md
 
-KIND = "explain"
 POLL_S = 1.0
+EXPLAIN_FAILED = "The explanation did not finish."
 PICKS = ("A misclassified one", "A borderline one", "By row number", "Search by value")
 
 
 def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
-    from core.audit._jobs import submit_audit
+    from core.audit.progress import submit_audit
+    from core.audit.records import AuditKind
 
     try:
-        submit_audit(get_store(), get_runner(), run_id, KIND,
+        submit_audit(get_store(), get_runner(), run_id, AuditKind.EXPLAIN,
                      {"rows": int(rows), "seed": 0, "include": include or []})
         st.session_state.pop("explain_error", None)
     except LayerLabError as exc:
         st.session_state["explain_error"] = str(exc)
-
-
-def job_panel(run_id: str, was_active: bool) -> None:
-    """Progress bar with an ETA while the job runs; a rerun when it ends shows the result."""
-    from core.audit._jobs import audit_state
-
-    rec = audit_state(get_store(), get_runner(), run_id, KIND) or {}
-    if was_active and rec.get("state") not in ("queued", "running"):
-        st.rerun()  # finished: one full rerun shows the result and stops the polling
-    audit_progress(rec, "The explanation did not finish.")
 
 
 def about(result: dict) -> None:

@@ -234,19 +234,6 @@ def pick_run(runs: list, *, key: str) -> str:
     return st.session_state[key]
 
 
-def audit_progress(rec: dict | None, failed_text: str) -> str | None:
-    """Draw a background audit's state (progress bar with ETA, or its error); returns the state."""
-    state = (rec or {}).get("state")
-    if state in ("queued", "running"):
-        eta = rec.get("eta_s")
-        text = (rec.get("message") or "Working…") + (f" · about {format_duration(eta)} left"
-                                                      if eta is not None else "")
-        st.progress(min(1.0, max(0.0, float(rec.get("progress") or 0.0))), text=text)
-    elif state == "failed":
-        st.error(rec.get("error") or failed_text)
-    return state
-
-
 def note_runs_without_one_network(runs: list, audit: str) -> None:
     """Say why mitigated runs that are not one network (threshold or mixture runs) are not listed."""
     skipped = [r.id for r in runs if r.status == "finished" and not r.checkpoint_path]

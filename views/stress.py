@@ -3,11 +3,14 @@ import json
 
 import streamlit as st
 
+from core.audit.records import AuditKind, JobRecord
 from core.errors import LayerLabError
+from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
 from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
 from ui.stress_views import (
-    job_panel,
+    STRESS_FAILED,
+    done_result,
     settings_form,
     show_examples,
     show_groups,
@@ -56,7 +59,7 @@ if settings is not None:
     except LayerLabError as exc:
         st.error(str(exc))
 
-result = job_panel(run_id)
+result = done_result(job_panel(store, runner, run_id, AuditKind.STRESS, failed_text=STRESS_FAILED))
 if result is None:
     st.caption("Choose the attacks and strengths, then press **Run stress test**. It runs in "
                "the background and its result is kept with the run.")
@@ -66,8 +69,7 @@ children = [r for r in store.list_runs() if r.parent_id == run_id and r.kind == 
 child = children[0] if children else None
 child_result = None
 if child is not None and child.status == "finished":
-    saved = store.get_audit(child.id, "stress") or {}
-    child_result = saved.get("result") if saved.get("state") == "done" else None
+    child_result = done_result(JobRecord.read(store, child.id, AuditKind.STRESS))
 
 tab_curves, tab_examples, tab_groups, tab_train = st.tabs(
     ["Curves", "Before and after", "By group", "Adversarial training"])
@@ -104,9 +106,9 @@ with tab_train:
         st.caption(f"Adversarially trained run: {child.id}")
         live_run(child.id)
         if child.status == "finished":
-            from ui.stress_views import job_panel as child_panel
-
-            if child_panel(child.id) is None and st.button(
+            child_rec = job_panel(store, runner, child.id, AuditKind.STRESS,
+                                  failed_text=STRESS_FAILED)
+            if done_result(child_rec) is None and st.button(
                     "Stress-test the retrained run with the same settings",
                     icon=":material/compare_arrows:"):
                 from core.audit.stress import StressSettings

@@ -215,7 +215,7 @@ def test_checklist_results_are_shown_and_the_learning_rate_can_be_applied():
     lr = run_check(store, run_id, "lr_finder")
     at = evaluate_page(run_id)
     assert not at.exception
-    from ui.eval_views import md  # the page escapes Markdown in the words it shows
+    from ui.text import md  # the page escapes Markdown in the words it shows
 
     shown = [m.value for m in list(at.success) + list(at.warning)]
     assert md(tiny["verdict"]) in shown

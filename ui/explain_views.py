@@ -13,6 +13,9 @@ from ui.text import md
 
 POLL_S = 1.0
 EXPLAIN_FAILED = "The explanation did not finish."
+NOT_EXPLAINED_YET = "Explanations run in the background and are kept with the run until it changes."
+NONE_MISCLASSIFIED = "No explained row is misclassified."
+NO_BORDERLINE = "Borderline rows only exist for classification."
 PICKS = ("A misclassified one", "A borderline one", "By row number", "Search by value")
 
 
@@ -61,14 +64,14 @@ def choose_row(result: dict) -> dict | None:
     if how == PICKS[0]:
         pool = result["misclassified"]
         if not pool:
-            st.info("No explained row is misclassified.")
+            st.info(NONE_MISCLASSIFIED)
             return None
         with_lime = [p for p in pool if p in result["lime_positions"]] or pool
         pos = with_lime[0]
     elif how == PICKS[1]:
         pool = result["borderline"]
         if not pool:
-            st.info("Borderline rows only exist for classification.")
+            st.info(NO_BORDERLINE)
             return None
         pos = ([p for p in pool if p in result["lime_positions"]] or pool)[0]
     elif how == PICKS[2]:

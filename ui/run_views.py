@@ -20,6 +20,7 @@ from ui.resources import get_runner, get_store
 POLL_S = 0.25
 STEPS_REFRESH_S = 1.0  # the step-loss cloud may lag a little; it is context, not news
 LIVE_STATUSES = ("queued", "running")
+NO_TRAINED_MODEL = "No trained model yet: weights are saved after a run's first epoch. Train one first."
 
 # label, badge colour, what it means in plain words
 STATUS = {

@@ -13,6 +13,12 @@ from core.audit.records import JobRecord, JobState
 from ui.text import md
 
 STRESS_FAILED = "The stress test failed."
+NO_FINISHED_RUN = "No finished run yet. Train a model first."
+NOT_RUN_YET = ("Choose the attacks and strengths, then press **Run stress test**. It runs in "
+               "the background and its result is kept with the run.")
+BAD_STRENGTHS = ("The strengths {text!r} are not a comma-separated list of numbers; write for "
+                 "example 0, 0.05, 0.1.")
+NO_CHANGED_ROW = "No test row changed its answer at this strength."
 _CORRUPTION_TITLES = {"noise": "Gaussian noise", "flip": "Category flips",
                       "missing": "Missing values", "blur": "Blur", "occlusion": "Occlusion"}
 
@@ -46,8 +52,7 @@ def settings_form(modality: str, numeric_columns: list[str], key: str):
     try:
         strengths = [float(v) for v in eps.replace(";", ",").split(",") if v.strip()]
     except ValueError:
-        st.error(f"The strengths {eps!r} are not a comma-separated list of numbers; write for "
-                 "example 0, 0.05, 0.1.")
+        st.error(BAD_STRENGTHS.format(text=eps))
         return None
     return StressSettings(attacks=attacks, corruptions=corruptions, strengths=strengths,
                           steps=int(steps), n_rows=int(rows), locked=locked)
@@ -75,7 +80,7 @@ def show_result(result: dict, compare: dict | None = None) -> None:
 def show_examples(result: dict) -> None:
     focus = result.get("focus_attack")
     if not result["examples"]:
-        st.caption("No test row changed its answer at this strength.")
+        st.caption(NO_CHANGED_ROW)
         return
     st.subheader("Before and after")
     from core.audit.stress import ATTACK_TITLES

@@ -9,7 +9,7 @@ from ui import evaluate_metrics as em
 from ui.evaluate_boundary import boundary_tab
 from ui.evaluate_checks import checklist_tab
 from ui.resources import get_store
-from ui.run_views import LIVE_STATUSES, pick_run, status_badge, stop_without_runs
+from ui.run_views import LIVE_STATUSES, NO_TRAINED_MODEL, pick_run, status_badge, stop_without_runs
 from ui.text import md
 
 st.title("Evaluate")
@@ -20,7 +20,7 @@ st.markdown(
 
 store = get_store()
 runs = [r for r in store.list_runs() if r.checkpoint_path]
-stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
+stop_without_runs(runs, NO_TRAINED_MODEL)
 
 run_id = pick_run(runs, key="eval_run")
 run = store.get_run(run_id)

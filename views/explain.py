@@ -7,7 +7,7 @@ from core.audit.records import AuditKind
 from ui import explain_views as xv
 from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
+from ui.run_views import NO_TRAINED_MODEL, note_runs_without_one_network, pick_run, stop_without_runs
 
 st.title("Explain")
 st.markdown(
@@ -19,7 +19,7 @@ store = get_store()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.checkpoint_path and r.status not in ("failed", "diverged")]
 note_runs_without_one_network(all_runs, "SHAP and LIME")
-stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
+stop_without_runs(runs, NO_TRAINED_MODEL)
 
 run_id = pick_run(runs, key="explain_run")
 result = saved_explanation(store, run_id)
@@ -41,7 +41,7 @@ with st.container(border=True):
               poll_s=xv.POLL_S)
 
 if not result:
-    st.caption("Explanations run in the background and are kept with the run until it changes.")
+    st.caption(xv.NOT_EXPLAINED_YET)
     st.stop()
 
 xv.about(result)

@@ -9,6 +9,8 @@ from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
 from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
 from ui.stress_views import (
+    NO_FINISHED_RUN,
+    NOT_RUN_YET,
     STRESS_FAILED,
     done_result,
     settings_form,
@@ -28,7 +30,7 @@ store, runner = get_store(), get_runner()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
 note_runs_without_one_network(all_runs, "attacks")
-stop_without_runs(runs, "No finished run yet. Train a model first.")
+stop_without_runs(runs, NO_FINISHED_RUN)
 
 run_id = pick_run(runs, key="stress_run")
 run = next(r for r in runs if r.id == run_id)
@@ -61,8 +63,7 @@ if settings is not None:
 
 result = done_result(job_panel(store, runner, run_id, AuditKind.STRESS, failed_text=STRESS_FAILED))
 if result is None:
-    st.caption("Choose the attacks and strengths, then press **Run stress test**. It runs in "
-               "the background and its result is kept with the run.")
+    st.caption(NOT_RUN_YET)
     st.stop()
 
 children = [r for r in store.list_runs() if r.parent_id == run_id and r.kind == "adversarial"]

@@ -11,7 +11,7 @@ from core.errors import LayerLabError
 
 JOBS: dict[str, str] = {
     "train": "core.train.job:run_train_job",
-    # Audits of a finished run (each module wraps its function with core.audit.progress.run_audit).
+    # Audits of a finished run (each module wraps its function with core.audit._jobs.run_audit).
     "overfit_check": "core.audit.checklist:overfit_check_job",
     "lr_finder": "core.audit.checklist:lr_finder_job",
     "fairness_mitigate": "core.audit.fairness.jobs:mitigate_job",

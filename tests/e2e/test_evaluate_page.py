@@ -180,8 +180,9 @@ def evaluate_page(run_id: str | None = None):
 def test_without_trained_runs_the_page_says_what_to_do():
     at = evaluate_page()
     assert not at.exception
-    assert [i.value for i in at.info] == [
-        "No trained model yet: weights are saved after a run's first epoch. Train one first."]
+    from ui.run_views import NO_TRAINED_MODEL
+
+    assert [i.value for i in at.info] == [NO_TRAINED_MODEL]
 
 
 def test_a_regression_run_shows_errors_against_the_mean_baseline():

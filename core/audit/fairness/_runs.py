@@ -26,6 +26,8 @@ from core.errors import LayerLabError
 
 MITIGATION = AuditKind.MITIGATION
 RANDOMISED_METHODS = ("threshold_optimizer", "exponentiated_gradient")
+NO_MITIGATION_RECORD = ("Run {run_id} is marked as mitigated but has no mitigation record; "
+                        "run the mitigation again from the Fairness page.")
 
 
 def mitigation_record(store, run) -> dict | None:
@@ -33,8 +35,7 @@ def mitigation_record(store, run) -> dict | None:
         return None
     rec = read_record(store, run.id, MITIGATION)
     if rec is None:
-        raise LayerLabError(f"Run {run.id} is marked as mitigated but has no mitigation record; "
-                            "run the mitigation again from the Fairness page.")
+        raise LayerLabError(NO_MITIGATION_RECORD.format(run_id=run.id))
     return rec.dump()
 
 

@@ -9,33 +9,26 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from ui.resources import get_runner, get_store
-from ui.run_views import audit_progress, pick_run  # noqa: F401 (the page uses xv.pick_run)
-from ui.text import md  # noqa: F401 (re-exported for the page)
+from ui.text import md
 
-KIND = "explain"
 POLL_S = 1.0
+EXPLAIN_FAILED = "The explanation did not finish."
+NOT_EXPLAINED_YET = "Explanations run in the background and are kept with the run until it changes."
+NONE_MISCLASSIFIED = "No explained row is misclassified."
+NO_BORDERLINE = "Borderline rows only exist for classification."
 PICKS = ("A misclassified one", "A borderline one", "By row number", "Search by value")
 
 
 def start(run_id: str, rows: int, include: list[int] | None = None) -> None:
-    from core.audit import submit_audit
+    from core.audit.progress import submit_audit
+    from core.audit.records import AuditKind
 
     try:
-        submit_audit(get_store(), get_runner(), run_id, KIND,
+        submit_audit(get_store(), get_runner(), run_id, AuditKind.EXPLAIN,
                      {"rows": int(rows), "seed": 0, "include": include or []})
         st.session_state.pop("explain_error", None)
     except LayerLabError as exc:
         st.session_state["explain_error"] = str(exc)
-
-
-def job_panel(run_id: str, was_active: bool) -> None:
-    """Progress bar with an ETA while the job runs; a rerun when it ends shows the result."""
-    from core.audit import audit_state
-
-    rec = audit_state(get_store(), get_runner(), run_id, KIND) or {}
-    if was_active and rec.get("state") not in ("queued", "running"):
-        st.rerun()  # finished: one full rerun shows the result and stops the polling
-    audit_progress(rec, "The explanation did not finish.")
 
 
 def about(result: dict) -> None:
@@ -71,14 +64,14 @@ def choose_row(result: dict) -> dict | None:
     if how == PICKS[0]:
         pool = result["misclassified"]
         if not pool:
-            st.info("No explained row is misclassified.")
+            st.info(NONE_MISCLASSIFIED)
             return None
         with_lime = [p for p in pool if p in result["lime_positions"]] or pool
         pos = with_lime[0]
     elif how == PICKS[1]:
         pool = result["borderline"]
         if not pool:
-            st.info("Borderline rows only exist for classification.")
+            st.info(NO_BORDERLINE)
             return None
         pos = ([p for p in pool if p in result["lime_positions"]] or pool)[0]
     elif how == PICKS[2]:

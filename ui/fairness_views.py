@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.audit.records import AuditKind, JobRecord
 from core.errors import LayerLabError
+from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import audit_progress
 
-MITIGATION_KIND = "fairness_mitigate"
 POLL_S = 0.5
+INTERVALS_POLL_S = 1.0
+INTERVALS_RUNNING = ("Computing 95 % confidence intervals in the background "
+                     "(50 bootstrap resamples of the test split)…")
+INTERVALS_FAILED = "The confidence intervals could not be computed: {error}"
+MITIGATION_FAILED = "The mitigation failed."
 _LABELS = {"selection_rate": "Selection rate", "accuracy": "Accuracy",
            "true_positive_rate": "True-positive rate", "false_positive_rate": "False-positive rate",
            "precision": "Precision", "false_negative_rate": "False-negative rate", "mae": "MAE",
@@ -26,31 +31,20 @@ def _ci(row: dict, m: str) -> str:
 
 def intervals_status(run_id: str, sensitive: str | None) -> None:
     """Start (once) and follow the job that adds bootstrap confidence intervals to the report."""
-    from core.audit import audit_state, submit_audit
     from core.audit.fairness.jobs import intervals_kind
+    from core.audit.progress import audit_state, submit_audit
 
     kind = intervals_kind(sensitive)
-    rec = audit_state(get_store(), get_runner(), run_id, kind)
-    if rec is None:
-        submit_audit(get_store(), get_runner(), run_id, "fairness_intervals",
+    store, runner = get_store(), get_runner()
+    if audit_state(store, runner, run_id, kind) is None:
+        submit_audit(store, runner, run_id, "fairness_intervals",
                      {"sensitive": sensitive, "n_boot": 50}, kind=kind)
-    elif rec["state"] == "failed":
-        st.caption(f"The confidence intervals could not be computed: {rec.get('error')}")
-        return
-    elif rec["state"] == "done":
-        return
-    st.fragment(run_every=1.0)(_intervals_progress)(run_id, kind)
+    job_panel(store, runner, run_id, kind, failed_text="", on_failed=_intervals_failed,
+              text=INTERVALS_RUNNING, poll_s=INTERVALS_POLL_S, cancellable=False)
 
 
-def _intervals_progress(run_id: str, kind: str) -> None:
-    from core.audit import audit_state
-
-    rec = audit_state(get_store(), get_runner(), run_id, kind)
-    if rec and rec["state"] in ("done", "failed"):
-        st.rerun(scope="app")
-    st.progress(float((rec or {}).get("progress") or 0.0),
-                text="Computing 95 % confidence intervals in the background "
-                     "(50 bootstrap resamples of the test split)…")
+def _intervals_failed(rec: JobRecord) -> None:
+    st.caption(INTERVALS_FAILED.format(error=rec.error))
 
 
 def summary(report: dict) -> None:
@@ -133,7 +127,7 @@ def threshold_explorer(run_id: str, sensitive: str | None, stamp: str) -> None:
 
 
 def mitigation_panel(run_id: str, sensitive: str | None) -> None:
-    from core.audit import submit_audit
+    from core.audit.progress import submit_audit
     from core.audit.fairness import CONSTRAINTS, METHODS
 
     a, b = st.columns(2)
@@ -148,28 +142,14 @@ def mitigation_panel(run_id: str, sensitive: str | None) -> None:
         try:
             submit_audit(get_store(), get_runner(), run_id, "fairness_mitigate",
                          {"method": method, "sensitive": sensitive, "constraint": constraint},
-                         kind=MITIGATION_KIND)
+                         kind=AuditKind.FAIRNESS_MITIGATE)
         except LayerLabError as exc:
             st.error(str(exc))
-    from core.audit import audit_state
-
-    rec = audit_state(get_store(), get_runner(), run_id, MITIGATION_KIND)
-    if rec and rec["state"] in ("queued", "running"):
-        # Poll only while the job is alive; the finished result is drawn by one full rerun.
-        st.fragment(run_every=POLL_S)(_job_progress)(run_id)
-        return
-    if rec and rec["state"] == "failed":
-        st.error(rec.get("error") or "The mitigation failed.")
+    rec = job_panel(get_store(), get_runner(), run_id, AuditKind.FAIRNESS_MITIGATE,
+                    failed_text=MITIGATION_FAILED, poll_s=POLL_S)
+    if rec and rec.active:
+        return  # the finished result is drawn by the panel's one full rerun
     comparison(run_id, sensitive)
-
-
-def _job_progress(run_id: str) -> None:
-    from core.audit import audit_state
-
-    rec = audit_state(get_store(), get_runner(), run_id, MITIGATION_KIND)
-    if not rec or rec["state"] not in ("queued", "running"):
-        st.rerun(scope="app")
-    audit_progress(rec, "The mitigation failed.")
 
 
 def comparison(run_id: str, sensitive: str | None) -> None:

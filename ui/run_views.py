@@ -20,6 +20,7 @@ from ui.resources import get_runner, get_store
 POLL_S = 0.25
 STEPS_REFRESH_S = 1.0  # the step-loss cloud may lag a little; it is context, not news
 LIVE_STATUSES = ("queued", "running")
+NO_TRAINED_MODEL = "No trained model yet: weights are saved after a run's first epoch. Train one first."
 
 # label, badge colour, what it means in plain words
 STATUS = {
@@ -232,19 +233,6 @@ def pick_run(runs: list, *, key: str) -> str:
                  help="Every run with saved weights, newest first.")
     st.query_params["run"] = st.session_state[key]
     return st.session_state[key]
-
-
-def audit_progress(rec: dict | None, failed_text: str) -> str | None:
-    """Draw a background audit's state (progress bar with ETA, or its error); returns the state."""
-    state = (rec or {}).get("state")
-    if state in ("queued", "running"):
-        eta = rec.get("eta_s")
-        text = (rec.get("message") or "Working…") + (f" · about {format_duration(eta)} left"
-                                                      if eta is not None else "")
-        st.progress(min(1.0, max(0.0, float(rec.get("progress") or 0.0))), text=text)
-    elif state == "failed":
-        st.error(rec.get("error") or failed_text)
-    return state
 
 
 def note_runs_without_one_network(runs: list, audit: str) -> None:

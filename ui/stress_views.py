@@ -1,7 +1,7 @@
-"""Render helpers of the Stress test page: the settings form, the job's progress, the results.
+"""Render helpers of the Stress test page: the settings form and the results.
 
-The job writes its state to the run store ("stress" audit of the run); `job_panel` polls it in
-a fragment while it is queued or running and asks for one full rerun when it ends.
+The job writes its state to the run store ("stress" audit of the run); the page follows it
+with ui.job_panel and renders the result with the functions here.
 """
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from typing import Any
 
 import streamlit as st
 
-from core.audit import audit_state
-from ui.resources import get_runner, get_store
-from ui.run_views import audit_progress
+from core.audit.records import JobRecord, JobState
 from ui.text import md
 
-KIND = "stress"
-_POLL_S = 0.5
+STRESS_FAILED = "The stress test failed."
+NO_FINISHED_RUN = "No finished run yet. Train a model first."
+NOT_RUN_YET = ("Choose the attacks and strengths, then press **Run stress test**. It runs in "
+               "the background and its result is kept with the run.")
+BAD_STRENGTHS = ("The strengths {text!r} are not a comma-separated list of numbers; write for "
+                 "example 0, 0.05, 0.1.")
+NO_CHANGED_ROW = "No test row changed its answer at this strength."
 _CORRUPTION_TITLES = {"noise": "Gaussian noise", "flip": "Category flips",
                       "missing": "Missing values", "blur": "Blur", "occlusion": "Occlusion"}
 
@@ -49,30 +52,15 @@ def settings_form(modality: str, numeric_columns: list[str], key: str):
     try:
         strengths = [float(v) for v in eps.replace(";", ",").split(",") if v.strip()]
     except ValueError:
-        st.error(f"The strengths {eps!r} are not a comma-separated list of numbers; write for "
-                 "example 0, 0.05, 0.1.")
+        st.error(BAD_STRENGTHS.format(text=eps))
         return None
     return StressSettings(attacks=attacks, corruptions=corruptions, strengths=strengths,
                           steps=int(steps), n_rows=int(rows), locked=locked)
 
 
-def job_panel(run_id: str, kind: str = KIND) -> dict | None:
-    """Progress of the run's stress job; the finished result, or None while there is none."""
-    rec = audit_state(get_store(), get_runner(), run_id, kind)
-    if rec and rec.get("state") in ("queued", "running"):
-        st.fragment(_poll, run_every=_POLL_S)(run_id, kind)
-        return None
-    if rec and rec.get("state") == "failed":
-        st.error(rec.get("error") or "The stress test failed.")
-        return None
-    return rec.get("result") if rec else None
-
-
-def _poll(run_id: str, kind: str) -> None:
-    rec = audit_state(get_store(), get_runner(), run_id, kind) or {}
-    if rec.get("state") not in ("queued", "running"):
-        st.rerun()
-    audit_progress(rec, "The stress test failed.")
+def done_result(rec: JobRecord | None) -> dict | None:
+    """The finished stress test's result, or None while there is none."""
+    return rec.result if rec is not None and rec.state is JobState.DONE else None
 
 
 def show_result(result: dict, compare: dict | None = None) -> None:
@@ -92,7 +80,7 @@ def show_result(result: dict, compare: dict | None = None) -> None:
 def show_examples(result: dict) -> None:
     focus = result.get("focus_attack")
     if not result["examples"]:
-        st.caption("No test row changed its answer at this strength.")
+        st.caption(NO_CHANGED_ROW)
         return
     st.subheader("Before and after")
     from core.audit.stress import ATTACK_TITLES

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from core.errors import LayerLabError
-from ui import eval_views as ev
+from ui.compare_views import changes, compare_table, run_label
+from ui.evaluate_metrics import CHART
 from ui.resources import get_store
 
 st.title("Compare")
@@ -26,7 +27,7 @@ if "compare_ids" not in st.session_state:  # first visit: the URL's runs, else t
         wanted += [r.id for r in runs if r.id not in wanted][: 2 - len(wanted)]
     st.session_state["compare_ids"] = wanted
 selected = st.multiselect(
-    "Runs to compare", list(by_id), key="compare_ids", format_func=lambda i: ev.run_label(by_id[i]),
+    "Runs to compare", list(by_id), key="compare_ids", format_func=lambda i: run_label(by_id[i]),
     help="The first run is the reference: differences and changes are measured from it.")
 st.query_params["runs"] = ",".join(selected)
 if len(selected) < 2:
@@ -44,20 +45,20 @@ except LayerLabError as exc:
 st.subheader("Curves")
 from core.plots.training import overlay  # noqa: E402 - plotly only once there is something to draw
 
-epochs = {ev.run_label(by_id[i]): store.epochs(i) for i in selected}
+epochs = {run_label(by_id[i]): store.epochs(i) for i in selected}
 left, right = st.columns(2)
 left.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
-                  config=ev.CHART)
+                  config=CHART)
 left.plotly_chart(overlay(epochs, "train_loss", title="Training loss (lower is better)"),
-                  config=ev.CHART)
+                  config=CHART)
 metrics = {by_id[i].metric_name or ("r2" if by_id[i].task == "regression" else "accuracy")
            for i in selected}
 if len(metrics) == 1:
     word = {"accuracy": "accuracy", "r2": "R²"}.get(metrics.pop(), "score")
     right.plotly_chart(overlay(epochs, "val_metric", title=f"Validation {word} (higher is better)"),
-                       config=ev.CHART)
+                       config=CHART)
     right.plotly_chart(overlay(epochs, "train_metric", title=f"Training {word} (higher is better)"),
-                       config=ev.CHART)
+                       config=CHART)
 else:
     right.info("These runs use different scores (accuracy and R²), so only their losses are "
                "drawn together.")
@@ -65,7 +66,7 @@ else:
 st.subheader("Scores")
 st.caption("Green: the best value of each row. Orange: worse than the first run. The numbers in "
            "brackets are the difference from the first run.")
-st.dataframe(ev.compare_table(comparison), width="stretch")
+st.dataframe(compare_table(comparison), width="stretch")
 
 st.subheader("What changed")
-ev.changes(comparison)
+changes(comparison)

@@ -3,10 +3,14 @@ import logging
 
 import streamlit as st
 
+from core.trained import checkpoint_stamp
 from core.errors import LayerLabError
-from ui import eval_views as ev
+from ui import evaluate_metrics as em
+from ui.evaluate_boundary import boundary_tab
+from ui.evaluate_checks import checklist_tab
 from ui.resources import get_store
-from ui.run_views import LIVE_STATUSES, status_badge, stop_without_runs
+from ui.run_views import LIVE_STATUSES, NO_TRAINED_MODEL, pick_run, status_badge, stop_without_runs
+from ui.text import md
 
 st.title("Evaluate")
 st.markdown(
@@ -16,26 +20,26 @@ st.markdown(
 
 store = get_store()
 runs = [r for r in store.list_runs() if r.checkpoint_path]
-stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
+stop_without_runs(runs, NO_TRAINED_MODEL)
 
-run_id = ev.pick_run(runs, key="eval_run")
+run_id = pick_run(runs, key="eval_run")
 run = store.get_run(run_id)
 live = run.status in LIVE_STATUSES
 badge, about = st.columns([1, 6])
 with badge:
     status_badge(run)
-about.caption(f"Dataset: {ev.md((run.dataset or {}).get('name', '?'))} · "
-              f"{ev.md(run.config.get('optimizer', '?'))}, learning rate {run.config.get('lr', '?')}, "
+about.caption(f"Dataset: {md((run.dataset or {}).get('name', '?'))} · "
+              f"{md(run.config.get('optimizer', '?'))}, learning rate {run.config.get('lr', '?')}, "
               f"{run.config.get('epochs', '?')} epochs")
 if live:
     st.info("This run is still training: the numbers below are for the weights saved most "
             "recently and change as it learns. Reload the page for the newest ones.",
             icon=":material/hourglass_top:")
 
-stamp = ev.checkpoint_stamp(run)
+stamp = checkpoint_stamp(run)
 try:
-    evaluation = ev.evaluation(run_id, stamp)
-    found = ev.findings(run_id, stamp, run.status, len(store.epochs(run_id)))
+    evaluation = em.evaluation(run_id, stamp)
+    found = em.findings(run_id, stamp, run.status, len(store.epochs(run_id)))
 except LayerLabError as exc:
     st.error(str(exc))
     st.stop()
@@ -47,11 +51,11 @@ except Exception as exc:  # noqa: BLE001 - one broken run must not take the page
 st.subheader("How good is it?")
 st.caption("Measured on the test examples: rows held back from training and from choosing the "
            "best epoch, so they show how the model does on new data.")
-ev.headline(evaluation)
+em.headline(evaluation)
 
 st.subheader("Diagnosis")
 st.caption("Read from the learning curves, the per-layer measurements and the test scores.")
-ev.diagnosis(found)
+em.diagnosis(found)
 
 two_d = False
 try:
@@ -64,14 +68,14 @@ except LayerLabError:
 names = ["Plots", "Internals"] + (["Decision boundary"] if two_d else []) + ["Checklist"]
 tabs = dict(zip(names, st.tabs(names)))
 with tabs["Plots"]:
-    ev.plots_tab(evaluation, ev.target_name(run))
+    em.plots_tab(evaluation, em.target_name(run))
 with tabs["Internals"]:
-    ev.internals_tab(run_id)
+    em.internals_tab(run_id)
 if two_d:
     with tabs["Decision boundary"]:
-        ev.boundary_tab(run_id, live)
+        boundary_tab(run_id, live)
 with tabs["Checklist"]:
-    ev.checklist_tab(run_id)
+    checklist_tab(run_id)
 
 st.page_link("views/compare.py", label="Compare this run with others", icon=":material/compare_arrows:",
              query_params={"runs": run_id})

@@ -1,11 +1,13 @@
 """Explain: why did the model say this, for the whole model and for one row (SHAP and LIME)."""
 import streamlit as st
 
-from core.audit import audit_state
 from core.audit.explain import DEFAULT_ROWS, saved_explanation
+from core.audit.progress import audit_state
+from core.audit.records import AuditKind
 from ui import explain_views as xv
+from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network, stop_without_runs
+from ui.run_views import NO_TRAINED_MODEL, note_runs_without_one_network, pick_run, stop_without_runs
 
 st.title("Explain")
 st.markdown(
@@ -17,13 +19,13 @@ store = get_store()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.checkpoint_path and r.status not in ("failed", "diverged")]
 note_runs_without_one_network(all_runs, "SHAP and LIME")
-stop_without_runs(runs, "No trained model yet: weights are saved after a run's first epoch. Train one first.")
+stop_without_runs(runs, NO_TRAINED_MODEL)
 
-run_id = xv.pick_run(runs, key="explain_run")
+run_id = pick_run(runs, key="explain_run")
 result = saved_explanation(store, run_id)
 
-rec = audit_state(store, get_runner(), run_id, xv.KIND) or {}
-active = rec.get("state") in ("queued", "running")
+rec = audit_state(store, get_runner(), run_id, AuditKind.EXPLAIN)
+active = bool(rec and rec.active)
 with st.container(border=True):
     left, right = st.columns([2, 1])
     rows = left.number_input(
@@ -35,10 +37,11 @@ with st.container(border=True):
                  icon=":material/psychology:")
     if err := st.session_state.get("explain_error"):
         st.error(err)
-    st.fragment(xv.job_panel, run_every=xv.POLL_S if active else None)(run_id, active)
+    job_panel(store, get_runner(), run_id, AuditKind.EXPLAIN, failed_text=xv.EXPLAIN_FAILED,
+              poll_s=xv.POLL_S)
 
 if not result:
-    st.caption("Explanations run in the background and are kept with the run until it changes.")
+    st.caption(xv.NOT_EXPLAINED_YET)
     st.stop()
 
 xv.about(result)

@@ -3,11 +3,16 @@ import json
 
 import streamlit as st
 
+from core.audit.records import AuditKind, JobRecord
 from core.errors import LayerLabError
+from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
 from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
 from ui.stress_views import (
-    job_panel,
+    NO_FINISHED_RUN,
+    NOT_RUN_YET,
+    STRESS_FAILED,
+    done_result,
     settings_form,
     show_examples,
     show_groups,
@@ -25,7 +30,7 @@ store, runner = get_store(), get_runner()
 all_runs = store.list_runs()
 runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
 note_runs_without_one_network(all_runs, "attacks")
-stop_without_runs(runs, "No finished run yet. Train a model first.")
+stop_without_runs(runs, NO_FINISHED_RUN)
 
 run_id = pick_run(runs, key="stress_run")
 run = next(r for r in runs if r.id == run_id)
@@ -56,18 +61,16 @@ if settings is not None:
     except LayerLabError as exc:
         st.error(str(exc))
 
-result = job_panel(run_id)
+result = done_result(job_panel(store, runner, run_id, AuditKind.STRESS, failed_text=STRESS_FAILED))
 if result is None:
-    st.caption("Choose the attacks and strengths, then press **Run stress test**. It runs in "
-               "the background and its result is kept with the run.")
+    st.caption(NOT_RUN_YET)
     st.stop()
 
 children = [r for r in store.list_runs() if r.parent_id == run_id and r.kind == "adversarial"]
 child = children[0] if children else None
 child_result = None
 if child is not None and child.status == "finished":
-    saved = store.get_audit(child.id, "stress") or {}
-    child_result = saved.get("result") if saved.get("state") == "done" else None
+    child_result = done_result(JobRecord.read(store, child.id, AuditKind.STRESS))
 
 tab_curves, tab_examples, tab_groups, tab_train = st.tabs(
     ["Curves", "Before and after", "By group", "Adversarial training"])
@@ -104,9 +107,9 @@ with tab_train:
         st.caption(f"Adversarially trained run: {child.id}")
         live_run(child.id)
         if child.status == "finished":
-            from ui.stress_views import job_panel as child_panel
-
-            if child_panel(child.id) is None and st.button(
+            child_rec = job_panel(store, runner, child.id, AuditKind.STRESS,
+                                  failed_text=STRESS_FAILED)
+            if done_result(child_rec) is None and st.button(
                     "Stress-test the retrained run with the same settings",
                     icon=":material/compare_arrows:"):
                 from core.audit.stress import StressSettings

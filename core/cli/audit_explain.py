@@ -21,14 +21,14 @@ def register(kinds) -> None:
 
 def _explain(args) -> int:
     from core.audit.explain import AUDIT_KIND, explain_run, find_row
+    from core.audit.progress import Progress
     from core.runs import open_store
 
     store = open_store()
     include = [args.row] if args.row is not None else []
     result = explain_run(store, args.run_id, rows=args.rows, seed=args.seed,
                          lime_rows=args.lime_rows, include=include)
-    store.save_audit(args.run_id, AUDIT_KIND, {"state": "done", "progress": 1.0, "message": "Done",
-                                               "job_id": None, "result": result})
+    Progress(store, args.run_id, AUDIT_KIND).done(result)
     row = find_row(result, args.row) if args.row is not None else None
     agree = result["agreement"]
     print(result["sample_note"])

@@ -53,7 +53,7 @@ def _settings(args):
 
 
 def cmd_stress(args) -> int:
-    from core.audit import Progress
+    from core.audit.progress import Progress
     from core.audit.stress import AUDIT_KIND, stress_run
     from core.runs import open_store
 

@@ -180,8 +180,9 @@ def evaluate_page(run_id: str | None = None):
 def test_without_trained_runs_the_page_says_what_to_do():
     at = evaluate_page()
     assert not at.exception
-    assert [i.value for i in at.info] == [
-        "No trained model yet: weights are saved after a run's first epoch. Train one first."]
+    from ui.run_views import NO_TRAINED_MODEL
+
+    assert [i.value for i in at.info] == [NO_TRAINED_MODEL]
 
 
 def test_a_regression_run_shows_errors_against_the_mean_baseline():
@@ -215,7 +216,7 @@ def test_checklist_results_are_shown_and_the_learning_rate_can_be_applied():
     lr = run_check(store, run_id, "lr_finder")
     at = evaluate_page(run_id)
     assert not at.exception
-    from ui.eval_views import md  # the page escapes Markdown in the words it shows
+    from ui.text import md  # the page escapes Markdown in the words it shows
 
     shown = [m.value for m in list(at.success) + list(at.warning)]
     assert md(tiny["verdict"]) in shown

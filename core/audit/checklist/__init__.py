@@ -6,11 +6,13 @@
   suggested learning rate that `apply_suggested_lr` puts into the workspace's training config.
 
 `submit_check(store, runner, run_id, which)` queues one as an audit job; the page follows it
-with `core.audit._jobs.audit_state(store, runner, run_id, which)` and renders its result.
+with `core.audit.progress.audit_state(store, runner, run_id, which)` (a JobRecord) and renders
+its result.
 """
 from __future__ import annotations
 
-from core.audit._jobs import Progress, run_audit, submit_audit
+from core.audit.progress import Progress, run_audit, submit_audit
+from core.audit.records import AuditKind, JobRecord, JobState
 from core.audit.checklist._lr_finder import lr_range_test, suggest
 from core.audit.checklist._tiny_batch import tiny_batch_check
 from core.errors import LayerLabError
@@ -19,14 +21,16 @@ __all__ = ["CHECKS", "submit_check", "run_check", "apply_suggested_lr", "tiny_ba
            "lr_range_test", "suggest", "overfit_check_job", "lr_finder_job"]
 
 # Audit kind (= job name) -> the plain name shown to people.
-CHECKS = {"overfit_check": "Can it overfit a tiny batch?",
-          "lr_finder": "Learning-rate range test"}
-_TOOLS = {"overfit_check": tiny_batch_check, "lr_finder": lr_range_test}
+CHECKS = {AuditKind.OVERFIT_CHECK: "Can it overfit a tiny batch?",
+          AuditKind.LR_FINDER: "Learning-rate range test"}
+_TOOLS = {AuditKind.OVERFIT_CHECK: tiny_batch_check, AuditKind.LR_FINDER: lr_range_test}
+UNKNOWN_CHECK = "Unknown check '{which}'; choose one of: {known}."
+NO_LR_TEST = "Run {run_id} has no finished learning-rate range test yet; run the LR finder first."
 
 
 def _check_name(which: str) -> str:
     if which not in CHECKS:
-        raise LayerLabError(f"Unknown check '{which}'; choose one of: {', '.join(CHECKS)}.")
+        raise LayerLabError(UNKNOWN_CHECK.format(which=which, known=", ".join(CHECKS)))
     return which
 
 
@@ -58,13 +62,13 @@ def _job(which: str):
     def tool(args: dict, progress: Progress, store) -> dict:
         return _TOOLS[which](store.get_run(args["run_id"]), on_progress=progress.update)
 
-    tool.__name__ = which  # the audit kind when the args do not name one
+    tool.__name__ = str(which)  # the audit kind when the args do not name one
     tool.__doc__ = _TOOLS[which].__doc__
     return run_audit(tool)
 
 
-overfit_check_job = _job("overfit_check")
-lr_finder_job = _job("lr_finder")
+overfit_check_job = _job(AuditKind.OVERFIT_CHECK)
+lr_finder_job = _job(AuditKind.LR_FINDER)
 
 
 def apply_suggested_lr(source, workspace=None, *, store=None) -> float:
@@ -98,11 +102,10 @@ def _suggested_lr(source, store):
             from core.runs import open_store
             store = open_store()
         run = store.get_run(source)
-        rec = store.get_audit(source, "lr_finder") or {}
-        if rec.get("state") != "done":
-            raise LayerLabError(f"Run {source} has no finished learning-rate range test yet; "
-                                "run the LR finder first.")
-        source = rec
+        rec = JobRecord.read(store, source, AuditKind.LR_FINDER)
+        if rec is None or rec.state is not JobState.DONE:
+            raise LayerLabError(NO_LR_TEST.format(run_id=source))
+        source = rec.result
     if isinstance(source, dict):
         source = source.get("result", source).get("suggested_lr")
     if not isinstance(source, (int, float)) or isinstance(source, bool) or not source > 0:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from core.audit.diagnose._findings import Finding, RunFacts
+from core.audit.records import AuditKind, DiagnosisRecord, save_record
 
-AUDIT_KIND = "diagnosis"
+AUDIT_KIND = AuditKind.DIAGNOSIS
 
 
 def facts_from_run(store, run, evaluation=None) -> RunFacts:
@@ -42,5 +43,5 @@ def diagnose_run(store, run_id: str, evaluation=None) -> list[Finding]:
     run = store.get_run(run_id)
     findings = diagnose(facts_from_run(store, run, evaluation))
     if run.done:
-        store.save_audit(run_id, AUDIT_KIND, {"findings": [f.as_dict() for f in findings]})
+        save_record(store, run_id, AUDIT_KIND, DiagnosisRecord(findings=[f.as_dict() for f in findings]))
     return findings

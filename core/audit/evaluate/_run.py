@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from core.audit.evaluate._metrics import Evaluation, classification_report, regression_report
-from core.trained import checkpoint_stamp
+from core.audit.records import AuditKind
 
-AUDIT_KIND = "evaluation"
+AUDIT_KIND = AuditKind.EVALUATION
 
 
 def evaluate_model(model, data) -> Evaluation:
@@ -23,18 +23,23 @@ def evaluate_outputs(out, data) -> Evaluation:
 
 def evaluate_run(store, run_id: str, *, refresh: bool = False) -> Evaluation:
     """The run's test-set evaluation, computed once per checkpoint and kept with the run."""
-    from core.trained import load_trained
+    from core.audit.cache import cached_by_checkpoint
+    from core.audit.records import EvaluationRecord
 
     run = store.get_run(run_id)
-    saved = store.get_audit(run_id, AUDIT_KIND)
-    if saved and not refresh and saved.get("checkpoint") == checkpoint_stamp(run):
-        return _from_dict(saved["evaluation"])
+    rec = cached_by_checkpoint(store, run, AuditKind.EVALUATION,
+                               lambda: EvaluationRecord(evaluation=_evaluate(store, run).as_dict()),
+                               refresh=refresh)
+    return _from_dict(rec.evaluation)
+
+
+def _evaluate(store, run) -> Evaluation:
+    from core.trained import load_trained
+
     # A mitigated run may be a randomised classifier, not one network: its output is then the
     # probability that it answers the positive class, scored like any probability.
     model = load_trained(store, run)
-    ev = evaluate_outputs(model.outputs("test"), model.data)
-    store.save_audit(run_id, AUDIT_KIND, {"checkpoint": checkpoint_stamp(run), "evaluation": ev.as_dict()})
-    return ev
+    return evaluate_outputs(model.outputs("test"), model.data)
 
 
 def _from_dict(d: dict) -> Evaluation:

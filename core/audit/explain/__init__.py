@@ -26,12 +26,13 @@ __all__ = ["explain_run", "explain_model", "find_row", "row_story", "agreement_s
 
 def saved_explanation(store, run_id: str) -> dict | None:
     """The stored explanation of the run's current checkpoint, or None (stale or not computed)."""
-    from core.trained import checkpoint_stamp
+    from core.audit.cache import is_current
+    from core.audit.records import JobRecord, JobState
 
-    rec = store.get_audit(run_id, AUDIT_KIND)
-    if not rec or rec.get("state") != "done":
+    rec = JobRecord.read(store, run_id, AUDIT_KIND)
+    if rec is None or rec.state is not JobState.DONE:
         return None
-    result = rec.get("result") or {}
-    if result.get("checkpoint") != checkpoint_stamp(store.get_run(run_id)):
+    result = rec.result or {}
+    if not is_current(result.get("checkpoint"), store.get_run(run_id)):
         return None
     return result

@@ -14,11 +14,12 @@ from typing import Callable
 import numpy as np
 
 from core.audit.explain import _agree, _assemble, _shap, _words
+from core.audit.records import AuditKind
 from core.errors import DataError, LayerLabError
 
 log = logging.getLogger(__name__)
 
-AUDIT_KIND = "explain"
+AUDIT_KIND = AuditKind.EXPLAIN
 DEFAULT_ROWS = 500
 DEFAULT_LIME_ROWS = 30
 BACKGROUND_ROWS = 100

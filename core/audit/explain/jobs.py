@@ -4,7 +4,7 @@ args: {"run_id", "kind": "explain", "rows": 500, "seed": 0, "lime_rows": 30, "in
 """
 from __future__ import annotations
 
-from core.audit._jobs import run_audit
+from core.audit.progress import run_audit
 
 
 def _explain(args: dict, progress, store) -> dict:

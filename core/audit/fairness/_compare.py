@@ -14,6 +14,7 @@ def compare_runs(store, run_id: str, sensitive: str | None = None,
     """One row per run (the original first, then its finished mitigated runs)."""
     from core.audit.fairness._report import audit_run
     from core.trained import MITIGATION
+    from core.audit.records import read_record
 
     children = [store.get_run(c) for c in child_ids] if child_ids is not None \
         else mitigated_children(store, run_id)
@@ -22,9 +23,9 @@ def compare_runs(store, run_id: str, sensitive: str | None = None,
         if run.status != "finished":
             continue
         rep = audit_run(store, run.id, sensitive, n_boot=None, save=False)
-        rec = store.get_audit(run.id, MITIGATION) or {}
-        row = {"run_id": run.id, "name": run.name, "method": rec.get("method", "original"),
-               "constraint": rec.get("constraint"), "seconds": rec.get("seconds"),
+        rec = read_record(store, run.id, MITIGATION)
+        row = {"run_id": run.id, "name": run.name, "method": rec.method if rec else "original",
+               "constraint": rec and rec.constraint, "seconds": rec and rec.seconds,
                "accuracy": rep["accuracy"]}
         row.update({k: rep["disparities"].get(k) for k in COMPARE_KEYS if k != "accuracy"})
         rows.append(row)

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator
 from core.audit.fairness._estimator import TorchClassifier
 from core.audit.fairness._metrics import group_labels
 from core.audit.fairness._report import sensitive_frame
+from core.audit.records import save_record
 from core.errors import LayerLabError
 from core.trained import MITIGATION
 
@@ -221,7 +222,7 @@ def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = Non
         rec = _FNS[method](ctx)
         rec.update(method=method, parent_id=run_id, sensitive=cols, constraint=constraint,
                    seconds=time.monotonic() - t0)
-        store.save_audit(child, MITIGATION, rec)
+        save_record(store, child, MITIGATION, rec)
         _finish(store, child, data, rec)
     except Exception as exc:
         store.set_status(child, "failed", error=f"The {method} mitigation failed: {exc}")

@@ -5,10 +5,11 @@ import numpy as np
 
 from core.audit.fairness import _metrics as M
 from core.audit.fairness._summary import classification_summary, regression_summary
+from core.audit.records import AuditKind, FairnessRecord, read_record, save_record
 from core.errors import LayerLabError
 from core.metrics import labels_from_proba
 
-AUDIT_KIND = "fairness"
+AUDIT_KIND = AuditKind.FAIRNESS
 
 
 def fairness_report(y_true, outputs, sensitive, task: str, classes: list[str] | None = None, *,
@@ -71,7 +72,7 @@ def audit_run(store, run_id: str, sensitive: str | None = None, *, n_boot: int |
     from core.trained import load_trained
 
     run = store.get_run(run_id)
-    saved = (store.get_audit(run_id, AUDIT_KIND) or {}).get(_key(sensitive, positive))
+    saved = _saved(store, run_id).get(_key(sensitive, positive))
     if save and saved and not refresh and saved["groups"]["n_boot"] == (n_boot or 0):
         return saved
     _, data = _prepared(run)
@@ -82,17 +83,22 @@ def audit_run(store, run_id: str, sensitive: str | None = None, *, n_boot: int |
                              positive=positive, randomised=randomised, n_boot=n_boot)
     report.update(run_id=run_id, run_name=run.name, accuracy=_accuracy(data, outputs, randomised))
     if save and (n_boot or not saved_report(store, run_id, sensitive, positive)):
-        saved = store.get_audit(run_id, AUDIT_KIND) or {}
+        saved = _saved(store, run_id)
         saved[_key(sensitive, positive)] = report
-        store.save_audit(run_id, AUDIT_KIND, saved)
+        save_record(store, run_id, AUDIT_KIND, FairnessRecord(saved))
     return report
 
 
 def saved_report(store, run_id: str, sensitive: str | None = None,
                  positive: int | None = None) -> dict | None:
     """The stored report with bootstrap intervals, if one was computed (None otherwise)."""
-    rep = (store.get_audit(run_id, AUDIT_KIND) or {}).get(_key(sensitive, positive))
+    rep = _saved(store, run_id).get(_key(sensitive, positive))
     return rep if rep and rep["groups"]["n_boot"] else None
+
+
+def _saved(store, run_id: str) -> dict[str, dict]:
+    rec = read_record(store, run_id, AUDIT_KIND)
+    return dict(rec.root) if rec else {}
 
 
 def _key(sensitive: str | None, positive: int | None) -> str:

@@ -1,9 +1,10 @@
 """The fairness mitigation as a background job: progress in the store, a linked run as the result."""
 from __future__ import annotations
 
-from core.audit._jobs import run_audit
+from core.audit.progress import run_audit
+from core.audit.records import AuditKind
 
-AUDIT_KIND = "fairness_mitigate"
+AUDIT_KIND = AuditKind.FAIRNESS_MITIGATE
 
 
 def _mitigate(args: dict, progress, store) -> dict:
@@ -26,7 +27,7 @@ mitigate_job = run_audit(_mitigate)
 
 def intervals_kind(sensitive: str | None) -> str:
     """Audit kind of the bootstrap-interval job for one choice of sensitive column(s)."""
-    return f"fairness_ci:{sensitive or '(all)'}"
+    return f"{AuditKind.FAIRNESS_INTERVALS}:{sensitive or '(all)'}"
 
 
 def _intervals(args: dict, progress, store) -> dict:

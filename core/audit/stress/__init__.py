@@ -12,6 +12,7 @@ occlusion) show what ordinary damage does on the same axis. `adversarial_train` 
 run with PGD examples mixed in, as a new run linked to the original.
 Heavy work runs as the "stress" and "adv_train" jobs (see jobs.py).
 """
+from core.audit.records import AuditKind
 from core.audit.stress._advtrain import AdvSettings, submit_adversarial
 from core.audit.stress._attacks import ATTACK_TITLES, ATTACKS, Constraint, fgsm, pgd, run_attack
 from core.audit.stress._corrupt import corruptions_for
@@ -19,7 +20,7 @@ from core.audit.stress._run import stress_model, stress_run
 from core.audit.stress._settings import DEFAULT_STRENGTHS, StressSettings
 from core.audit.stress._space import AttackSpace, attack_space, lockable_columns
 
-AUDIT_KIND = "stress"
+AUDIT_KIND = AuditKind.STRESS
 
 __all__ = ["ATTACKS", "ATTACK_TITLES", "Constraint", "fgsm", "pgd", "run_attack", "stress_model",
            "stress_run", "StressSettings", "DEFAULT_STRENGTHS", "AttackSpace", "attack_space",

@@ -12,10 +12,11 @@ import logging
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.audit.records import AdversarialTrainingRecord, AuditKind, read_record, save_record
 from core.errors import LayerLabError
 
 log = logging.getLogger(__name__)
-AUDIT_KIND = "adversarial_training"
+AUDIT_KIND = AuditKind.ADVERSARIAL_TRAINING
 
 
 class AdvSettings(BaseModel):
@@ -89,7 +90,8 @@ def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None =
                      metric_name=parent.metric_name)
     store.set_notes(child, f"Adversarially trained copy of run {parent_id}: {s.mix:.0%} of each "
                            f"batch replaced by PGD-{s.steps} examples at ε = {s.eps:g}.")
-    store.save_audit(child, AUDIT_KIND, {"parent_id": parent_id, "settings": s.model_dump()})
+    save_record(store, child, AUDIT_KIND,
+                AdversarialTrainingRecord(parent_id=parent_id, settings=s.model_dump()))
     return child
 
 
@@ -99,8 +101,8 @@ def train_adversarial(store, run_id: str, settings: AdvSettings | dict | None = 
     from core.train.loop import train_run
 
     if settings is None:
-        saved = store.get_audit(run_id, AUDIT_KIND) or {}
-        settings = saved.get("settings", {})
+        saved = read_record(store, run_id, AUDIT_KIND)
+        settings = saved.settings if saved else {}
     s = settings if isinstance(settings, AdvSettings) else AdvSettings.model_validate(settings)
     factory = functools.partial(_trainer_class(), adv=s)
     return train_run(store, run_id, on_progress=on_progress, trainer_cls=factory)

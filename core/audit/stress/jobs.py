@@ -2,7 +2,7 @@
 "adv_train" (trains an adversarial child run; the runner treats it like any training run)."""
 from __future__ import annotations
 
-from core.audit._jobs import run_audit
+from core.audit.progress import run_audit
 
 
 def _stress(args: dict, progress, store) -> dict:
@@ -24,8 +24,10 @@ def adv_train_job(args: dict, *, store, job_id: str, run_id: str | None) -> None
 
 
 def submit_stress(store, runner, run_id: str, settings=None) -> str:
-    """Queue a stress test of `run_id`; the page polls core.audit._jobs.audit_state(..., "stress")."""
-    from core.audit._jobs import submit_audit
+    """Queue a stress test of `run_id`; the page polls core.audit.progress.audit_state(..., AuditKind.STRESS)."""
+    from core.audit.progress import submit_audit
 
     args = {"settings": settings.model_dump(mode="json") if settings is not None else {}}
-    return submit_audit(store, runner, run_id, "stress", args, kind="stress")
+    from core.audit.records import AuditKind
+
+    return submit_audit(store, runner, run_id, "stress", args, kind=AuditKind.STRESS)

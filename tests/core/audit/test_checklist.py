@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from core.audit._jobs import audit_state
+from core.audit.progress import audit_state
 from core.audit.checklist import (apply_suggested_lr, lr_finder_job, overfit_check_job,
                                   run_check, submit_check, suggest)
 from core.audit.checklist._lr_finder import EXPLODE_FACTOR
@@ -116,11 +116,11 @@ def test_lr_finder_through_a_real_worker(store, monkeypatch):
         rid = _run(store, batch_size=64)
         job_id = submit_check(store, runner, rid, "lr_finder")
         deadline = time.monotonic() + 120
-        while (state := audit_state(store, runner, rid, "lr_finder"))["state"] not in ("done", "failed"):
+        while (state := audit_state(store, runner, rid, "lr_finder")).state not in ("done", "failed"):
             assert time.monotonic() < deadline, f"the job did not finish: {state}"
             time.sleep(0.2)
-        assert state["state"] == "done" and state["job_id"] == job_id
-        assert 1e-4 <= state["result"]["suggested_lr"] <= 1
+        assert state.state == "done" and state.job_id == job_id
+        assert 1e-4 <= state.typed_result().suggested_lr <= 1
         assert store.get_run(rid).status == "queued"  # the audited run itself is untouched
     finally:
         runner.shutdown()

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from core.__main__ import main
-from core.audit._jobs import audit_state
+from core.audit.progress import audit_state
 from core.audit.explain import saved_explanation
 from core.audit.explain.jobs import explain_job
 from core.data import DatasetRef
@@ -28,7 +28,7 @@ def test_job_saves_the_explanation_with_the_run(moons_run):
     explain_job({"run_id": rid, "kind": "explain", "rows": 30, "lime_rows": 4}, store=store,
                 job_id="job-x", run_id=None)
     rec = audit_state(store, None, rid, "explain")
-    assert rec["state"] == "done" and rec["progress"] == 1.0
+    assert rec.state == "done" and rec.progress == 1.0
     result = saved_explanation(store, rid)
     assert result["n_explained"] == 30 and result["units"] == ["x1", "x2"]
     assert result["agreement"]["n_rows"] == 4 and result["additivity_error"] < 1e-5

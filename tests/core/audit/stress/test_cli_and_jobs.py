@@ -4,7 +4,7 @@ import json
 import pytest
 
 from core.__main__ import main
-from core.audit._jobs import audit_state
+from core.audit.progress import audit_state
 from core.audit.stress import AUDIT_KIND, StressSettings, stress_run
 from core.audit.stress.jobs import stress_job
 
@@ -53,5 +53,5 @@ def test_stress_job_saves_the_result_with_the_run(digits_run):
                store=store, job_id="job-1", run_id=None)
     rec = audit_state(store, None, run_id, "stress_job_test")
     direct = stress_run(store, run_id, settings)
-    assert rec["state"] == "done" and rec["progress"] == 1.0
-    assert rec["result"]["curves"] == direct["curves"]
+    assert rec.state == "done" and rec.progress == 1.0
+    assert rec.result["curves"] == direct["curves"]

@@ -11,7 +11,10 @@ import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.runs import RunStore
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +55,10 @@ class JobRunner(ABC):
     `store` is the RunStore whose runs the jobs train; `slots` bounds how many jobs run at once.
     """
 
-    store: Any
+    store: RunStore
     slots: int
     _reaper_stop: threading.Event | None = None
+    _reaper_thread: threading.Thread | None = None
 
     @abstractmethod
     def submit(self, name: str, args: dict, *, run_id: str | None = None) -> str:

@@ -3,6 +3,8 @@
 `st.cache_resource` keeps one run store and one job runner per server process (keyed by the
 store URL, so tests that point LAYERLAB_HOME elsewhere get their own). The handles hold no
 per-user state: everything a user sees comes from the store.
+Reading the store never starts or stops processes, so the runner's reaper thread (started once
+per server and store with the runner) notices dead workers while pages only poll.
 """
 from __future__ import annotations
 
@@ -22,12 +24,16 @@ def _store(url: str):
 def _runner(url: str):
     from core.jobs import default_runner
 
-    return default_runner(_store(url))
+    runner = default_runner(_store(url))
+    runner.start_reaper(interval_s=2.0)
+    return runner
 
 
 def get_store():
     """The run store of this LayerLab home (SQLite unless LAYERLAB_STORE_URL says otherwise)."""
-    return _store(settings.store_url())
+    url = settings.store_url()
+    _runner(url)  # a page that only reads runs still needs the reaper running
+    return _store(url)
 
 
 def get_runner():

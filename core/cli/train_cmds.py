@@ -135,10 +135,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from core.jobs import default_runner
     from core.runs import open_store
     from core.train import architecture_summary
 
-    runs = open_store().list_runs(limit=args.limit)
+    store = open_store()
+    default_runner(store).reap()  # reading does not reap: notice dead workers before listing
+    runs = store.list_runs(limit=args.limit)
     rows = []
     for r in runs:
         metric = r.test_metrics.get(r.metric_name or "") if r.test_metrics else None

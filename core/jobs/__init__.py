@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 
-from core.jobs._base import JOB_STATUSES, JobRunner, JobStatus
+from core.jobs._base import JOB_STATUSES, JobRunner, JobStatus, WorkerInfo
 from core.jobs._local import LocalJobRunner, death_reason
-from core.jobs._registry import JOBS, register_job, resolve_job
+from core.jobs._registry import EXTRA_JOBS_ENV, JOBS, known_jobs, register_job, resolve_job
 
-__all__ = ["JobRunner", "JobStatus", "LocalJobRunner", "default_runner", "register_job",
-           "resolve_job", "JOBS", "JOB_STATUSES", "death_reason"]
+__all__ = ["JobRunner", "JobStatus", "WorkerInfo", "LocalJobRunner", "default_runner",
+           "register_job", "resolve_job", "known_jobs", "JOBS", "EXTRA_JOBS_ENV", "JOB_STATUSES",
+           "death_reason"]
 
 
 def default_runner(store=None) -> JobRunner:

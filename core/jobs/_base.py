@@ -1,10 +1,22 @@
-"""The job runner interface: the local process pool today, Ray on a cluster later."""
+"""The job runner interface: the local process pool today, Ray on a cluster later.
+
+Everything callers use is declared here, so a second runner can be written from this file
+alone. A runner never writes the runs table itself: it changes run state only through the
+`RunStore` interface (start_if_queued, stop_if_queued, set_status, request_stop).
+"""
 from __future__ import annotations
 
+import logging
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.runs import RunStore
+
+log = logging.getLogger(__name__)
 
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
@@ -25,8 +37,28 @@ class JobStatus:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class WorkerInfo:
+    """One worker process (or, for a cluster runner, one actor) holding a slot."""
+
+    slot: int
+    pid: int | None  # None between reserving the slot and the process starting
+    host: str | None
+    job_id: str | None  # the job it runs now; None when idle
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+
+
 class JobRunner(ABC):
-    """Runs named jobs with JSON arguments outside the web process; see core.jobs."""
+    """Runs named jobs with JSON arguments outside the web process; see core.jobs.
+
+    `store` is the RunStore whose runs the jobs train; `slots` bounds how many jobs run at once.
+    """
+
+    store: RunStore
+    slots: int
+    _reaper_stop: threading.Event | None = None
+    _reaper_thread: threading.Thread | None = None
 
     @abstractmethod
     def submit(self, name: str, args: dict, *, run_id: str | None = None) -> str:
@@ -37,7 +69,8 @@ class JobRunner(ABC):
         """Drop a queued job, or ask a running one to stop (hard kill after a grace period)."""
 
     @abstractmethod
-    def status(self, job_id: str) -> JobStatus: ...
+    def status(self, job_id: str) -> JobStatus:
+        """The job as it is now; LayerLabError NO_SUCH_JOB when there is no such job."""
 
     @abstractmethod
     def queue(self) -> list[JobStatus]:
@@ -45,4 +78,40 @@ class JobRunner(ABC):
 
     @abstractmethod
     def reap(self) -> None:
-        """Mark work of dead workers failed, hard-kill overdue stops, replace lost workers."""
+        """Mark work of dead workers failed, hard-kill overdue stops, replace lost workers.
+
+        Safe to call from any process at any time, and cheap when nothing is wrong; the only
+        place that starts or stops processes besides `submit`, `cancel` and `shutdown`."""
+
+    @abstractmethod
+    def workers(self) -> list[WorkerInfo]:
+        """The workers holding slots now (at most `slots`)."""
+
+    @abstractmethod
+    def shutdown(self) -> None:
+        """Stop this runner's workers now (tests, benchmarks); their running jobs fail. Also
+        stops the reaper thread."""
+
+    def start_reaper(self, interval_s: float = 2.0) -> threading.Thread:
+        """Call `reap` every `interval_s` seconds in a daemon thread (the web server starts one),
+        so dead workers are noticed while pages only read. Idempotent per runner."""
+        if self._reaper_stop is not None:
+            return self._reaper_thread
+        stop = self._reaper_stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(interval_s):
+                try:
+                    self.reap()
+                except Exception:  # noqa: BLE001 - a busy database must not end the reaper
+                    log.exception("reaping dead workers failed")
+
+        self._reaper_thread = threading.Thread(target=loop, name="layerlab-reaper", daemon=True)
+        self._reaper_thread.start()
+        return self._reaper_thread
+
+    def stop_reaper(self) -> None:
+        """End the thread of `start_reaper` (if any) after its current pass."""
+        if self._reaper_stop is not None:
+            self._reaper_stop.set()
+            self._reaper_stop = None

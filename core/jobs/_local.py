@@ -3,7 +3,8 @@
 The queue lives in the store's database, not in memory, so any process (the web server, a
 worker, the CLI) can submit, cancel and reap, and a restart of the web server loses nothing.
 Workers are started on demand (one per free slot when jobs wait), import torch once and stay
-warm, and exit after an idle period. Whoever looks next (`reap`) notices a dead worker.
+warm, and exit after an idle period. Dead workers are noticed by `reap`: idle workers call it,
+the web server runs it in a thread (`start_reaper`), and `python -m core runs` calls it once.
 """
 from __future__ import annotations
 
@@ -11,15 +12,25 @@ import logging
 import os
 import time
 
-import sqlalchemy as sa
-
 from core import settings
 from core.errors import LayerLabError
-from core.jobs._base import JobRunner, JobStatus
+from core.jobs._base import JobRunner, JobStatus, WorkerInfo
 from core.jobs._procs import HOST, kill_hard, pid_alive, spawn_worker
-from core.jobs._queue import JobQueue
-from core.jobs._registry import JOBS
-from core.runs._sql import runs_t
+from core.jobs._queue import JobQueue, _ts
+from core.jobs._registry import known_jobs
+from core.jobs.messages import (
+    BEFORE_TRAINING,
+    DEAD_RUN_ADVICE,
+    DEATH_REASON,
+    DURING_EPOCH,
+    FORCED_STOP,
+    KEPT_CHECKPOINT,
+    NO_CHECKPOINT,
+    NO_SUCH_JOB,
+    UNKNOWN_JOB,
+    WORKER_LOST,
+)
+from core.runs import RunProcess, RunStore, sql_engine
 
 log = logging.getLogger(__name__)
 
@@ -34,30 +45,29 @@ def stop_grace_s() -> float:
     return float(os.environ.get("LAYERLAB_STOP_GRACE_S", "8"))
 
 
-def death_reason(store, run_id: str, what: str = "worker process") -> str:
+def death_reason(store: RunStore, run_id: str, what: str = "worker process") -> str:
     """Plain words on where a killed run stopped and what it kept."""
     run = store.get_run(run_id)
     done = max((row.epoch for row in store.epochs(run_id)), default=0)
-    during = f"during epoch {run.epoch}" if run.epoch else "before training started"
-    kept = (f"the last checkpoint from epoch {done} is kept." if run.checkpoint_path and done
-            else "no checkpoint had been saved yet.")
-    return f"The {what} stopped (killed or out of memory) {during}; {kept}"
+    during = DURING_EPOCH.format(epoch=run.epoch) if run.epoch else BEFORE_TRAINING
+    kept = KEPT_CHECKPOINT.format(epoch=done) if run.checkpoint_path and done else NO_CHECKPOINT
+    return DEATH_REASON.format(what=what, during=during, kept=kept)
 
 
 class LocalJobRunner(JobRunner):
     """Runs jobs in up to `slots` detached worker processes on this machine."""
 
-    def __init__(self, store, slots: int | None = None):
+    def __init__(self, store: RunStore, slots: int | None = None):
         self.store = store
         self.slots = int(slots or max(1, (os.cpu_count() or 2) // 2))
-        self.q = JobQueue(store)
-        if getattr(store, "reaper", "absent") is None:
-            store.reaper = self.reap  # get/list of runs notice dead workers
+        # The queue's tables live in the store's own database (see core.runs.sql_engine).
+        self.q = JobQueue(sql_engine(store.url))
 
     # --- public API ------------------------------------------------------------------------
     def submit(self, name: str, args: dict, *, run_id: str | None = None) -> str:
-        if name not in JOBS:
-            raise LayerLabError(f"Unknown job '{name}'; known jobs: {', '.join(sorted(JOBS))}.")
+        jobs = known_jobs()
+        if name not in jobs:
+            raise LayerLabError(UNKNOWN_JOB.format(name=name, known=", ".join(sorted(jobs))))
         job_id = self.q.enqueue(name, args, run_id)
         self.reap()  # also starts a worker when none is free
         return job_id
@@ -68,7 +78,7 @@ class LocalJobRunner(JobRunner):
             return
         if job["status"] == "queued" and self.q.cancel_queued(job["id"]):
             if job["run_id"]:
-                self._stop_queued_run(job["run_id"])
+                self.store.stop_if_queued(job["run_id"])
             return
         if job["status"] == "running":
             self.q.request_cancel(job["id"])
@@ -78,7 +88,7 @@ class LocalJobRunner(JobRunner):
     def status(self, job_id: str) -> JobStatus:
         job = self.q.find(job_id)
         if job is None:
-            raise LayerLabError(f"There is no job '{job_id}'.")
+            raise LayerLabError(NO_SUCH_JOB.format(job_id=job_id))
         return self.q.to_status(job, self._positions().get(job["id"]))
 
     def queue(self) -> list[JobStatus]:
@@ -93,8 +103,13 @@ class LocalJobRunner(JobRunner):
         self._reap_runs(now)
         self._ensure_workers()
 
+    def workers(self) -> list[WorkerInfo]:
+        return [WorkerInfo(slot=w["slot"], pid=w["pid"], host=w["host"], job_id=w["job_id"],
+                           started_at=_ts(w["started_at"]), heartbeat_at=_ts(w["heartbeat_at"]))
+                for w in self.q.workers()]
+
     def shutdown(self) -> None:
-        """Kill this machine's workers now (tests, benchmarks); their running jobs fail."""
+        self.stop_reaper()
         for w in self.q.workers():
             if w["host"] == HOST and w["pid"]:
                 kill_hard(w["pid"])
@@ -103,11 +118,6 @@ class LocalJobRunner(JobRunner):
     # --- internals -------------------------------------------------------------------------
     def _positions(self) -> dict[str, int]:
         return {r["id"]: i + 1 for i, r in enumerate(self.q.jobs(("queued",)))}
-
-    def _stop_queued_run(self, run_id: str) -> None:
-        with self.store.engine.begin() as conn:
-            conn.execute(runs_t.update().where(runs_t.c.id == run_id, runs_t.c.status == "queued")
-                         .values(status="stopped", finished_at=time.time()))
 
     def _worker_dead(self, w: dict, now: float) -> bool:
         if w["pid"] is None:
@@ -126,41 +136,34 @@ class LocalJobRunner(JobRunner):
             if not dead:
                 continue
             cancelled = job["cancel_requested_at"] is not None
-            if job["run_id"] and self._run_status(job["run_id"]) == "running":
+            if job["run_id"] and self.store.run_status(job["run_id"]) == "running":
                 self._fail_run(job["run_id"], "worker process")
             self.q.finish(job["id"], job["slot"], "cancelled" if cancelled else "failed",
-                          error=None if cancelled else "The worker process stopped unexpectedly.")
-
-    def _run_status(self, run_id: str) -> str | None:
-        with self.store.engine.begin() as conn:
-            return conn.execute(sa.select(runs_t.c.status).where(runs_t.c.id == run_id)).scalar()
+                          error=None if cancelled else WORKER_LOST)
 
     def _fail_run(self, run_id: str, what: str) -> None:
         reason = death_reason(self.store, run_id, what)
-        self.store.set_status(run_id, "failed", error=reason,
-                              advice="Start the run again; if it keeps happening, use a smaller "
-                                     "batch size or model (the machine may be out of memory).")
+        self.store.set_status(run_id, "failed", error=reason, advice=DEAD_RUN_ADVICE)
         self.store.log(run_id, "ERROR", reason)
+
+    def _process_dead(self, r: RunProcess, now: float) -> bool:
+        if r.host == HOST:
+            return not pid_alive(r.pid)
+        return now - (r.heartbeat_at or now) > _HEARTBEAT_TIMEOUT_S
 
     def _reap_runs(self, now: float) -> None:
         """Runs trained outside a job (CLI) or whose stop is overdue."""
-        with self.store.engine.begin() as conn:
-            rows = conn.execute(sa.select(runs_t.c.id, runs_t.c.pid, runs_t.c.host,
-                                          runs_t.c.heartbeat_at, runs_t.c.stop_requested_at)
-                                .where(runs_t.c.status == "running")).all()
-        for r in rows:
-            local = r.host == HOST
-            if r.pid and ((local and not pid_alive(r.pid)) or
-                          (not local and now - (r.heartbeat_at or now) > _HEARTBEAT_TIMEOUT_S)):
+        for r in self.store.running_runs():
+            if r.pid and self._process_dead(r, now):
                 job = self.q.find(r.id)
                 self._fail_run(r.id, "worker process" if job and job["status"] == "running"
                                else "training process")
-            elif r.stop_requested_at and now - r.stop_requested_at > stop_grace_s() and local:
+            elif (r.stop_requested_at and now - r.stop_requested_at > stop_grace_s()
+                  and r.host == HOST):
                 log.warning("run %s did not stop within the grace period; killing pid %s",
                             r.id, r.pid)
                 kill_hard(r.pid)
-                self.store.set_status(r.id, "stopped", error="Stopped by force: the training "
-                                      "process did not stop by itself in time.")
+                self.store.set_status(r.id, "stopped", error=FORCED_STOP)
 
     def _ensure_workers(self) -> None:
         queued = self.q.jobs(("queued",))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 HOST = socket.gethostname()
+STORE_URL_ENV = "LAYERLAB_STORE_URL"  # read by core.settings.store_url() in the worker
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 _children: list[subprocess.Popen] = []  # polled so finished children never linger as zombies
 
@@ -48,13 +49,17 @@ def kill_hard(pid: int | None) -> None:
 
 
 def spawn_worker(url: str, slot: int, threads: int, log_path: Path) -> int:
-    """Start a worker in its own session: it outlives the web server and its Ctrl-C."""
+    """Start a worker in its own session: it outlives the web server and its Ctrl-C.
+
+    The store URL may hold a password, so it goes in the child's environment, never on its
+    command line (which `ps` shows to every user of the machine)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    env[STORE_URL_ENV] = url
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_REPO_ROOT), env.get("PYTHONPATH")]))
     with open(log_path, "ab") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "core.jobs.worker", "--url", url, "--slot", str(slot),
+            [sys.executable, "-m", "core.jobs.worker", "--slot", str(slot),
              "--threads", str(threads)],
             cwd=_REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
             stderr=subprocess.STDOUT, start_new_session=True, close_fds=True)

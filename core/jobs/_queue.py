@@ -2,19 +2,22 @@
 
 Claiming is one UPDATE on the oldest queued row, so two workers can never take the same job
 (SQLite serialises writers; a PostgreSQL version would add FOR UPDATE SKIP LOCKED).
+The tables are created and upgraded with the run store's schema (core/runs/migrations): one
+database, one schema history. This module never touches the runs table: run state changes go
+through the `RunStore` interface.
 """
 from __future__ import annotations
 
 import json
 import os
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 
 from core.jobs._base import JobStatus
 from core.jobs._procs import HOST
-from core.runs._sql import _ts, runs_t
 
 metadata = sa.MetaData()
 
@@ -47,13 +50,15 @@ workers_t = sa.Table(
 )
 
 
-class JobQueue:
-    """Thin SQL layer over the jobs/workers tables of one store."""
+def _ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, tz=timezone.utc)
 
-    def __init__(self, store):
-        self.store = store
-        self.engine: sa.Engine = store.engine
-        metadata.create_all(self.engine)
+
+class JobQueue:
+    """Thin SQL layer over the jobs/workers tables of one database (the run store's)."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
 
     def tx(self):
         return self.engine.begin()
@@ -70,7 +75,7 @@ class JobQueue:
         return job_id
 
     def claim(self, slot: int) -> dict[str, Any] | None:
-        """Take the oldest queued job for this worker (and mark its run running), or None."""
+        """Take the oldest queued job for this worker, or None (the caller starts its run)."""
         now, pid = time.time(), os.getpid()
         oldest = (sa.select(jobs_t.c.seq).where(jobs_t.c.status == "queued")
                   .order_by(jobs_t.c.seq).limit(1).scalar_subquery())
@@ -86,11 +91,6 @@ class JobQueue:
                 jobs_t.c.finished_at.is_(None)).order_by(jobs_t.c.started_at.desc())).first()
             conn.execute(workers_t.update().where(workers_t.c.slot == slot)
                          .values(job_id=row.id, heartbeat_at=now))
-            if row.run_id:
-                conn.execute(runs_t.update().where(runs_t.c.id == row.run_id,
-                                                   runs_t.c.status == "queued")
-                             .values(status="running", pid=pid, host=HOST, started_at=now,
-                                     heartbeat_at=now))
         return dict(row._mapping)
 
     def finish(self, job_id: str, slot: int | None, status: str, error: str | None = None) -> None:

@@ -1,13 +1,20 @@
 """Job names → "module:function" strings: a job is a name plus JSON, never pickled code.
 
 A job function is called as `fn(args: dict, *, store, job_id, run_id)` inside a worker.
+Jobs that only tests need are not built in: LAYERLAB_EXTRA_JOBS (a JSON object of names to
+targets) adds them, and because workers inherit the environment they resolve them too.
 """
 from __future__ import annotations
 
 import importlib
+import json
+import os
 from typing import Callable
 
 from core.errors import LayerLabError
+from core.jobs.messages import BAD_EXTRA_JOBS, BAD_JOB_TARGET, UNKNOWN_JOB
+
+EXTRA_JOBS_ENV = "LAYERLAB_EXTRA_JOBS"
 
 JOBS: dict[str, str] = {
     "train": "core.train.job:run_train_job",
@@ -19,23 +26,38 @@ JOBS: dict[str, str] = {
     "explain": "core.audit.explain.jobs:explain_job",
     "stress": "core.audit.stress.jobs:stress_job",
     "adv_train": "core.audit.stress.jobs:adv_train_job",
-    # Test helpers (tiny, import nothing heavy): sleep, fail.
-    "sleep": "core.jobs._testing:sleep_job",
-    "fail": "core.jobs._testing:fail_job",
 }
+
+
+def _check_target(target: object) -> str:
+    if not isinstance(target, str) or ":" not in target:
+        raise ValueError(BAD_JOB_TARGET.format(target=target))
+    return target
 
 
 def register_job(name: str, target: str) -> None:
     """Add a job kind, e.g. register_job("shap", "core.audit.explain.jobs:run_shap")."""
-    if ":" not in target:
-        raise ValueError(f"Job target {target!r} must look like 'package.module:function'.")
-    JOBS[name] = target
+    JOBS[name] = _check_target(target)
+
+
+def known_jobs() -> dict[str, str]:
+    """The built-in and registered jobs plus those named in LAYERLAB_EXTRA_JOBS."""
+    raw = os.environ.get(EXTRA_JOBS_ENV)
+    if not raw:
+        return dict(JOBS)
+    try:
+        extra = json.loads(raw)
+    except ValueError:
+        extra = None
+    if not isinstance(extra, dict):
+        raise LayerLabError(BAD_EXTRA_JOBS.format(value=raw))
+    return {**JOBS, **{str(k): _check_target(v) for k, v in extra.items()}}
 
 
 def resolve_job(name: str) -> Callable:
-    try:
-        target = JOBS[name]
-    except KeyError:
-        raise LayerLabError(f"Unknown job '{name}'; known jobs: {', '.join(sorted(JOBS))}.") from None
-    module, _, func = target.partition(":")
+    """The function of job `name`; LayerLabError UNKNOWN_JOB when no such job is known."""
+    jobs = known_jobs()
+    if name not in jobs:
+        raise LayerLabError(UNKNOWN_JOB.format(name=name, known=", ".join(sorted(jobs))))
+    module, _, func = jobs[name].partition(":")
     return getattr(importlib.import_module(module), func)

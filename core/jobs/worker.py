@@ -1,4 +1,6 @@
-"""A worker process: `python -m core.jobs.worker --url URL --slot N` (started by LocalJobRunner).
+"""A worker process: `python -m core.jobs.worker --slot N` (started by LocalJobRunner).
+
+The store comes from LAYERLAB_STORE_URL in its environment (see `_procs.spawn_worker`).
 
 It imports torch once, then takes jobs from the queue one at a time, heartbeats from a
 thread, reaps dead peers while idle, and exits after LAYERLAB_WORKER_IDLE_S without work.
@@ -12,9 +14,11 @@ import threading
 import time
 
 from core.jobs._local import LocalJobRunner
+from core.jobs._procs import HOST
 from core.jobs._queue import JobQueue
 from core.jobs._registry import resolve_job
-from core.runs._sql import SqlRunStore
+from core.jobs.messages import JOB_FAILED
+from core.runs import open_store, sql_engine
 
 log = logging.getLogger("core.jobs.worker")
 _POLL_S = 0.05  # a queued job starts within ~this long on a warm worker
@@ -39,6 +43,8 @@ def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
     import json
 
     run_id = job["run_id"]
+    if run_id:  # a stop that landed after the claim wins: the job then sees a stopped run
+        store.start_if_queued(run_id, pid=os.getpid(), host=HOST)
     log.info("job %s (%s) started%s", job["id"], job["name"], f" for {run_id}" if run_id else "")
     try:
         resolve_job(job["name"])(json.loads(job["args"]), store=store, job_id=job["id"],
@@ -46,15 +52,15 @@ def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
     except Exception as exc:  # noqa: BLE001 - report every failure in the store, keep serving
         log.exception("job %s failed", job["id"])
         q.finish(job["id"], slot, "failed", error=str(exc))
-        if run_id and store.get_run(run_id).status in ("queued", "running"):
-            store.set_status(run_id, "failed", error=f"The job failed: {exc}")
+        if run_id and store.run_status(run_id) in ("queued", "running"):
+            store.set_status(run_id, "failed", error=JOB_FAILED.format(error=exc))
         return
     q.finish(job["id"], slot, "done")
 
 
 def serve(url: str, slot: int, threads: int) -> None:
-    store = SqlRunStore(url)
-    q = JobQueue(store)
+    store = open_store(url)
+    q = JobQueue(sql_engine(url))
     q.set_worker_pid(slot, os.getpid())
     import torch  # noqa: F401 - imported once here so each job starts warm
 
@@ -87,13 +93,14 @@ def serve(url: str, slot: int, threads: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="LayerLab job worker")
-    parser.add_argument("--url", required=True)
     parser.add_argument("--slot", type=int, required=True)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    serve(args.url, args.slot, args.threads)
+    from core import settings
+
+    serve(settings.store_url(), args.slot, args.threads)
 
 
 if __name__ == "__main__":

@@ -3,15 +3,26 @@
 A run is identified by a short id ("run-0007"); everything about it is reachable from that id.
 `open_store()` opens the SQLite file in LayerLab's home (WAL mode, so the web server and
 several worker processes can write at once); any SQLAlchemy URL works the same way.
+Opening a store brings its schema to the newest version (Alembic migrations in
+`core/runs/migrations`), so a store written by an older LayerLab opens and upgrades in place.
 """
 from __future__ import annotations
 
 from core.runs._base import RunStore
+from core.runs._engine import sql_engine
 from core.runs._sql import SqlRunStore
-from core.runs._types import RUN_STATUSES, TERMINAL_STATUSES, EpochRow, LayerStat, LogLine, Run
+from core.runs._types import (
+    RUN_STATUSES,
+    TERMINAL_STATUSES,
+    EpochRow,
+    LayerStat,
+    LogLine,
+    Run,
+    RunProcess,
+)
 
-__all__ = ["open_store", "RunStore", "SqlRunStore", "Run", "EpochRow", "LayerStat", "LogLine",
-           "RUN_STATUSES", "TERMINAL_STATUSES"]
+__all__ = ["open_store", "sql_engine", "RunStore", "SqlRunStore", "Run", "RunProcess", "EpochRow",
+           "LayerStat", "LogLine", "RUN_STATUSES", "TERMINAL_STATUSES"]
 
 
 def open_store(url: str | None = None) -> RunStore:

@@ -7,106 +7,22 @@ Rows come back as the plain dataclasses of `_types`, never ORM objects.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import socket
-import threading
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 
 from core.errors import LayerLabError
 from core.runs._base import RunStore
-from core.runs._types import RUN_STATUSES, EpochRow, LayerStat, LogLine, Run
-
-log = logging.getLogger(__name__)
-
-metadata = sa.MetaData()
-
-runs_t = sa.Table(
-    "runs", metadata,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(40), unique=True, nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("kind", sa.String(40), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False, index=True),
-    sa.Column("task", sa.String(20), nullable=False),
-    sa.Column("dataset", sa.Text, nullable=False),
-    sa.Column("dataset_hash", sa.String(80), nullable=False),
-    sa.Column("spec", sa.Text, nullable=False),
-    sa.Column("config", sa.Text, nullable=False),
-    sa.Column("preprocessing", sa.Text),
-    sa.Column("seed", sa.Integer),
-    sa.Column("versions", sa.Text),
-    sa.Column("device", sa.String(40)),
-    sa.Column("created_at", sa.Float, nullable=False),  # UTC epoch seconds
-    sa.Column("started_at", sa.Float),
-    sa.Column("finished_at", sa.Float),
-    sa.Column("error", sa.Text),
-    sa.Column("advice", sa.Text),
-    sa.Column("notes", sa.Text),
-    sa.Column("parent_id", sa.String(40)),
-    sa.Column("epoch", sa.Integer),
-    sa.Column("total_epochs", sa.Integer),
-    sa.Column("step", sa.Integer),
-    sa.Column("steps_per_epoch", sa.Integer),
-    sa.Column("eta_s", sa.Float),
-    sa.Column("best_val_loss", sa.Float),
-    sa.Column("best_val_metric", sa.Float),
-    sa.Column("metric_name", sa.String(20)),
-    sa.Column("test_metrics", sa.Text),
-    sa.Column("checkpoint_path", sa.Text),
-    sa.Column("stop_requested_at", sa.Float),
-    sa.Column("heartbeat_at", sa.Float),
-    sa.Column("pid", sa.Integer),
-    sa.Column("host", sa.String(200)),
-    sqlite_autoincrement=True,  # ids are never reused after a delete
-)
-epochs_t = sa.Table(
-    "epochs", metadata,
-    sa.Column("run_id", sa.String(40), primary_key=True),
-    sa.Column("epoch", sa.Integer, primary_key=True),
-    sa.Column("train_loss", sa.Float), sa.Column("val_loss", sa.Float),
-    sa.Column("train_metric", sa.Float), sa.Column("val_metric", sa.Float),
-    sa.Column("lr", sa.Float), sa.Column("elapsed_s", sa.Float),
-    sa.Column("extra", sa.Text),
-)
-steps_t = sa.Table(
-    "steps", metadata,
-    sa.Column("run_id", sa.String(40), nullable=False),
-    sa.Column("step", sa.Integer, nullable=False),
-    sa.Column("loss", sa.Float),
-    sa.Index("ix_steps_run_step", "run_id", "step"),
-)
-internals_t = sa.Table(
-    "internals", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.String(40), nullable=False, index=True),
-    sa.Column("epoch", sa.Integer, nullable=False),
-    sa.Column("layer", sa.String(200), nullable=False),
-    sa.Column("grad_norm", sa.Float), sa.Column("weight_norm", sa.Float),
-    sa.Column("dead_fraction", sa.Float), sa.Column("act_mean", sa.Float),
-    sa.Column("act_std", sa.Float),
-)
-audits_t = sa.Table(
-    "audits", metadata,
-    sa.Column("run_id", sa.String(40), primary_key=True),
-    sa.Column("kind", sa.String(80), primary_key=True),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-)
-logs_t = sa.Table(
-    "logs", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.String(40), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
-    sa.Column("level", sa.String(10), nullable=False),
-    sa.Column("message", sa.Text, nullable=False),
-)
+from core.runs._engine import sql_engine
+from core.runs._schema import audits_t, epochs_t, internals_t, logs_t, runs_t, steps_t
+from core.runs._types import RUN_STATUSES, EpochRow, LayerStat, LogLine, Run, RunProcess
+from core.runs.messages import NO_SUCH_RUN, UNKNOWN_FIELDS, UNKNOWN_STATUS
 
 _JSON_FIELDS = {"dataset", "spec", "config", "preprocessing", "versions", "test_metrics"}
 _TIME_FIELDS = {"created_at", "started_at", "finished_at", "heartbeat_at"}
@@ -135,60 +51,19 @@ def _to_db(name: str, value: Any) -> Any:
     return value
 
 
-_ENGINES: dict[tuple[str, int], sa.Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def _engine(url: str) -> sa.Engine:
-    """One engine per URL per process (engines must never cross a fork)."""
-    key = (url, os.getpid())
-    with _ENGINES_LOCK:
-        if key not in _ENGINES:
-            engine = sa.create_engine(url, future=True)
-            if engine.dialect.name == "sqlite":
-                @sa.event.listens_for(engine, "connect")
-                def _pragmas(dbapi_conn, _record):  # every new connection, in every process
-                    cur = dbapi_conn.cursor()
-                    cur.execute("PRAGMA journal_mode=WAL")
-                    cur.execute("PRAGMA busy_timeout=15000")
-                    cur.execute("PRAGMA synchronous=NORMAL")
-                    cur.close()
-            metadata.create_all(engine)
-            _ENGINES[key] = engine
-        return _ENGINES[key]
-
-
 class SqlRunStore(RunStore):
     """Run store on SQLAlchemy; see the module docstring."""
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = _engine(url)
-        # Set by a job runner: called (throttled) from get/list so dead workers are noticed.
-        self.reaper: Callable[[], None] | None = None
-        self._reaping = threading.local()
-        self._last_reap = 0.0
+        # The SQLAlchemy engine (schema at head); SQL-specific, not part of RunStore.
+        self.engine: sa.Engine = sql_engine(url)
 
     @contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
         """One transaction: commits on success, rolls back on any error."""
         with self.engine.begin() as conn:
             yield conn
-
-    def _maybe_reap(self) -> None:
-        if self.reaper is None or getattr(self._reaping, "on", False):
-            return
-        now = time.monotonic()
-        if now - self._last_reap < 1.0:
-            return
-        self._last_reap = now
-        self._reaping.on = True
-        try:
-            self.reaper()
-        except Exception:  # noqa: BLE001 - reaping is best effort; reading must still work
-            log.exception("reaping dead workers failed")
-        finally:
-            self._reaping.on = False
 
     # --- runs -------------------------------------------------------------------------------
     def create_run(self, *, name, kind="train", dataset, dataset_hash, spec, config, task,
@@ -227,17 +102,14 @@ class SqlRunStore(RunStore):
         return {rid: i + 1 for i, rid in enumerate(ids)}
 
     def get_run(self, run_id: str) -> Run:
-        self._maybe_reap()
         with self._tx() as conn:
             row = conn.execute(sa.select(runs_t).where(runs_t.c.id == run_id)).first()
             if row is None:
-                raise LayerLabError(f"There is no run '{run_id}'. Pick one from the runs list "
-                                    "(`python -m core runs`).")
+                raise LayerLabError(NO_SUCH_RUN.format(run_id=run_id))
             pos = self._queue_positions(conn).get(run_id) if row.status == "queued" else None
         return self._row_to_run(row, pos)
 
     def list_runs(self, limit: int = 500) -> list[Run]:
-        self._maybe_reap()
         with self._tx() as conn:
             rows = conn.execute(sa.select(runs_t).order_by(runs_t.c.seq.desc()).limit(limit)).all()
             positions = self._queue_positions(conn)
@@ -249,7 +121,7 @@ class SqlRunStore(RunStore):
 
     def set_status(self, run_id, status, *, error=None, advice=None) -> None:
         if status not in RUN_STATUSES:
-            raise ValueError(f"Unknown run status {status!r}; expected one of {RUN_STATUSES}.")
+            raise ValueError(UNKNOWN_STATUS.format(status=status, expected=RUN_STATUSES))
         values: dict[str, Any] = {"status": status}
         if error is not None:
             values["error"] = error
@@ -266,7 +138,7 @@ class SqlRunStore(RunStore):
     def update_run(self, run_id, **fields) -> None:
         unknown = set(fields) - _UPDATABLE
         if unknown:
-            raise ValueError(f"Run fields {sorted(unknown)} do not exist; known: {sorted(_UPDATABLE)}.")
+            raise ValueError(UNKNOWN_FIELDS.format(unknown=sorted(unknown), known=sorted(_UPDATABLE)))
         self._update(run_id, {k: _to_db(k, v) for k, v in fields.items()})
 
     def set_progress(self, run_id, *, epoch, total_epochs, step, steps_per_epoch, eta_s) -> None:
@@ -295,9 +167,34 @@ class SqlRunStore(RunStore):
         self._update(run_id, {"heartbeat_at": time.time()})
 
     def claim(self, run_id: str) -> None:
-        """Record that this process trains the run (so a dead process can be noticed)."""
         self._update(run_id, {"pid": os.getpid(), "host": socket.gethostname(),
                               "heartbeat_at": time.time()})
+
+    def run_status(self, run_id) -> str | None:
+        with self._tx() as conn:
+            return conn.execute(sa.select(runs_t.c.status).where(runs_t.c.id == run_id)).scalar()
+
+    def start_if_queued(self, run_id, *, pid, host) -> bool:
+        now = time.time()
+        return self._update_if_queued(run_id, status="running", pid=pid, host=host,
+                                      started_at=now, heartbeat_at=now)
+
+    def stop_if_queued(self, run_id) -> bool:
+        return self._update_if_queued(run_id, status="stopped", finished_at=time.time())
+
+    def _update_if_queued(self, run_id: str, **values: Any) -> bool:
+        with self._tx() as conn:  # one UPDATE: two processes can never both win
+            res = conn.execute(runs_t.update().where(runs_t.c.id == run_id,
+                                                     runs_t.c.status == "queued").values(**values))
+        return res.rowcount == 1
+
+    def running_runs(self) -> list[RunProcess]:
+        with self._tx() as conn:
+            rows = conn.execute(sa.select(runs_t.c.id, runs_t.c.pid, runs_t.c.host,
+                                          runs_t.c.heartbeat_at, runs_t.c.stop_requested_at)
+                                .where(runs_t.c.status == "running")).all()
+        return [RunProcess(id=r.id, pid=r.pid, host=r.host, heartbeat_at=r.heartbeat_at,
+                           stop_requested_at=r.stop_requested_at) for r in rows]
 
     def set_notes(self, run_id, text) -> None:
         self._update(run_id, {"notes": text})

@@ -95,3 +95,14 @@ class Run:
     @property
     def done(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+
+@dataclass
+class RunProcess:
+    """Who trains a running run, for a job runner's reaper: is that process still alive?"""
+
+    id: str
+    pid: int | None  # None: no process has claimed the run yet
+    host: str | None
+    heartbeat_at: float | None  # UTC epoch seconds of the last sign of life
+    stop_requested_at: float | None  # UTC epoch seconds of the first stop request

@@ -41,3 +41,25 @@ def test_bad_config_file_exits_2_with_a_message(tmp_path, capsys):
                  "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: The config file {path} is not valid: lr: Input should be greater than 0.")
+
+
+def test_runs_notices_a_dead_training_process_before_listing(capsys):
+    import os
+    import subprocess
+    import sys
+
+    from core.jobs.messages import DEATH_REASON, DURING_EPOCH, NO_CHECKPOINT
+
+    store = open_store()
+    run_id = store.create_run(name="cli", dataset={}, dataset_hash="x", spec={"layers": []},
+                              config={}, task="binary")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    store.set_status(run_id, "running")
+    store.update_run(run_id, pid=dead.pid, host=os.uname().nodename, epoch=2)
+    assert main(["runs", "--json"]) == 0
+    [row] = _last_json(capsys)["runs"]
+    assert row["status"] == "failed"
+    assert row["error"] == DEATH_REASON.format(what="training process",
+                                               during=DURING_EPOCH.format(epoch=2),
+                                               kept=NO_CHECKPOINT)

@@ -4,11 +4,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from core.data import DatasetRef
 from core.jobs import LocalJobRunner
+from core.jobs.messages import DEATH_REASON, DURING_EPOCH, NO_CHECKPOINT, UNKNOWN_JOB, WORKER_LOST
 from core.runs import open_store
 from core.spec import get_preset
 from core.train import TrainConfig, stop_run, submit_training
@@ -52,7 +54,7 @@ def test_four_runs_one_slot_queue_in_order_and_all_finish(runner):
     assert [j.position for j in runner.queue()] == [None, 1, 2, 3]
     _wait(lambda: all(store.get_run(i).done for i in ids), "all runs to finish")
     assert [store.get_run(i).status for i in ids] == ["finished"] * 4
-    assert len(runner.q.workers()) == 1  # bounded by the slot count
+    assert len(runner.workers()) == 1  # bounded by the slot count
 
 
 def test_stop_queued_running_and_twice(runner):
@@ -73,6 +75,7 @@ def test_stop_queued_running_and_twice(runner):
 
 def test_killed_worker_fails_its_run_with_a_reason_and_the_next_run_still_finishes(runner):
     store = runner.store
+    runner.start_reaper(interval_s=0.5)  # as the web server does: nobody else reaps here
     victim, other = _submit(runner, 400), _submit(runner, 2)
     _wait(lambda: len(store.epochs(victim)) >= 3, "two epochs")
     os.kill(store.get_run(victim).pid, signal.SIGKILL)
@@ -82,7 +85,7 @@ def test_killed_worker_fails_its_run_with_a_reason_and_the_next_run_still_finish
     _wait(lambda: store.get_run(other).status == "finished", "the other run on a new worker")
 
 
-def test_a_dead_cli_run_is_marked_failed_by_whoever_looks_next(runner):
+def test_reading_never_reaps_but_reap_fails_a_dead_cli_run_with_a_reason(runner):
     store = runner.store
     run_id = store.create_run(name="cli", dataset={}, dataset_hash="x", spec={}, config={},
                               task="binary")
@@ -90,15 +93,50 @@ def test_a_dead_cli_run_is_marked_failed_by_whoever_looks_next(runner):
     dead.wait()
     store.set_status(run_id, "running")
     store.update_run(run_id, pid=dead.pid, host=os.uname().nodename, epoch=1)
-    time.sleep(1.1)  # the store reaps at most once a second
-    run = store.get_run(run_id)  # get_run calls the runner's reap
+    time.sleep(1.1)
+    assert store.get_run(run_id).status == "running"  # reading manages no processes
+    assert [r.status for r in store.list_runs()] == ["running"]
+    runner.reap()
+    run = store.get_run(run_id)
     assert run.status == "failed"
+    assert run.error == DEATH_REASON.format(what="training process",
+                                            during=DURING_EPOCH.format(epoch=1),
+                                            kept=NO_CHECKPOINT)
     assert run.error == ("The training process stopped (killed or out of memory) during epoch 1; "
                          "no checkpoint had been saved yet.")
 
 
-def test_failing_job_is_reported_and_the_worker_keeps_serving(runner):
+def test_failing_job_is_reported_and_the_worker_keeps_serving(runner, extra_jobs):
     bad = runner.submit("fail", {"message": "no luck"})
     good = runner.submit("sleep", {"seconds": 0.1})
     _wait(lambda: runner.status(good).status == "done", "the second job")
     assert (runner.status(bad).status, runner.status(bad).error) == ("failed", "no luck")
+
+
+def test_test_jobs_are_not_built_in(runner, monkeypatch):
+    from core.errors import LayerLabError
+    from core.jobs import JOBS
+
+    assert "sleep" not in JOBS and "fail" not in JOBS
+    with pytest.raises(LayerLabError) as err:
+        runner.submit("sleep", {})
+    assert str(err.value) == UNKNOWN_JOB.format(name="sleep", known=", ".join(sorted(JOBS)))
+
+
+def test_worker_gets_the_store_url_from_its_environment_not_its_command_line(runner, extra_jobs):
+    job = runner.submit("sleep", {"seconds": 0.1})
+    _wait(lambda: runner.status(job).status == "done", "the job on a fresh worker")
+    [worker] = runner.workers()
+    cmdline = Path(f"/proc/{worker.pid}/cmdline").read_bytes().decode()
+    assert "core.jobs.worker" in cmdline
+    assert runner.store.url not in cmdline and "sqlite" not in cmdline
+    environ = Path(f"/proc/{worker.pid}/environ").read_bytes().decode().split("\0")
+    assert f"LAYERLAB_STORE_URL={runner.store.url}" in environ
+
+
+def test_a_worker_that_dies_with_its_job_fails_the_job(runner, extra_jobs):
+    job = runner.submit("sleep", {"seconds": 60})
+    _wait(lambda: runner.status(job).status == "running", "the job to start")
+    os.kill(runner.status(job).pid, signal.SIGKILL)
+    _wait(lambda: (runner.reap(), runner.status(job).status == "failed")[1], "the reaper")
+    assert runner.status(job).error == WORKER_LOST

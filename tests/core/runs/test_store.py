@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from core.errors import LayerLabError
-from core.runs import EpochRow, LayerStat, SqlRunStore, open_store
+from core.runs import RUN_STATUSES, EpochRow, LayerStat, SqlRunStore, open_store
+from core.runs.messages import NO_SUCH_RUN, UNKNOWN_FIELDS, UNKNOWN_STATUS
 
 
 @pytest.fixture
@@ -43,15 +44,21 @@ def test_status_fields_and_duration(store):
     assert run.preprocessing == ["a", "b"] and run.test_metrics == {"accuracy": 0.9}
     assert run.best_val_loss is None  # NaN is stored as missing, never as a number
     assert run.duration_s is not None and run.duration_s >= 0
-    with pytest.raises(ValueError, match="Unknown run status 'weird'"):
+    with pytest.raises(ValueError) as err:
         store.set_status(rid, "weird")
-    with pytest.raises(ValueError, match=r"Run fields \['colour'\] do not exist"):
+    assert str(err.value) == UNKNOWN_STATUS.format(status="weird", expected=RUN_STATUSES)
+    with pytest.raises(ValueError) as err:
         store.update_run(rid, colour="red")
+    prefix = UNKNOWN_FIELDS.partition("{known}")[0].format(unknown=["colour"])
+    assert str(err.value).startswith(prefix) and "'notes'" in str(err.value)
 
 
 def test_missing_run_message(store):
-    with pytest.raises(LayerLabError, match="There is no run 'run-9999'"):
+    with pytest.raises(LayerLabError) as err:
         store.get_run("run-9999")
+    assert str(err.value) == NO_SUCH_RUN.format(run_id="run-9999")
+    assert str(err.value) == ("There is no run 'run-9999'. Pick one from the runs list "
+                              "(`python -m core runs`).")
 
 
 def test_epochs_round_trip_and_nan_is_none(store):
@@ -111,3 +118,19 @@ def test_open_store_defaults_to_home_in_wal_mode(layerlab_home):
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(sa.text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+def test_queued_only_transitions_win_once_and_running_runs_name_their_process(store):
+    rid, other = _new(store), _new(store)
+    assert store.start_if_queued(rid, pid=123, host="box")
+    assert not store.start_if_queued(rid, pid=456, host="box")  # already running: no change
+    run = store.get_run(rid)
+    assert (run.status, run.pid, run.host) == ("running", 123, "box") and run.started_at
+    assert store.run_status(rid) == "running" and store.run_status("run-9999") is None
+    assert not store.stop_if_queued(rid)  # a running run is stopped by request_stop
+    assert store.stop_if_queued(other) and store.run_status(other) == "stopped"
+    assert store.get_run(other).finished_at is not None
+    store.request_stop(rid)
+    [proc] = store.running_runs()
+    assert (proc.id, proc.pid, proc.host) == (rid, 123, "box")
+    assert proc.stop_requested_at == store.stop_requested_at(rid) and proc.heartbeat_at

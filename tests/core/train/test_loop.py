@@ -121,7 +121,7 @@ def test_spec_that_does_not_fit_is_refused_before_queueing(store, moons):
     with pytest.raises(SpecError) as err:
         submit_training(store, runner, moons, get_preset("lenet_cnn"), TrainConfig())
     assert str(err.value).startswith("Layer 1 (Conv2D) needs image input")
-    assert store.list_runs() == [] and runner.queue() == [] and runner.q.workers() == []
+    assert store.list_runs() == [] and runner.queue() == [] and runner.workers() == []
 
 
 def test_corrupt_or_truncated_checkpoint_gives_a_clear_error(train, store):

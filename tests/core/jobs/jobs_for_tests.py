@@ -1,4 +1,6 @@
-"""Tiny jobs used by the runner's tests (no torch): they exercise queueing, cancel and crashes."""
+"""Tiny jobs for the runner's tests (no torch): they exercise queueing, cancel and crashes.
+
+Workers find them through LAYERLAB_EXTRA_JOBS (see `extra_jobs` in conftest.py)."""
 from __future__ import annotations
 
 import time

@@ -101,14 +101,17 @@ def _threshold_optimizer(ctx: dict) -> dict:
 
 
 def _device(config: dict) -> str:
-    from core.train._setup import resolve_device
+    from core.train import resolve_device
 
     return resolve_device(config.get("device", "auto"))
 
 
-def _estimator(ctx: dict) -> TorchClassifier:
-    config = dict(ctx["run"].config)
-    return TorchClassifier(spec=ctx["run"].spec, config=config, device=_device(config))
+def _estimator(ctx: dict, decorrelated: list | None = None) -> TorchClassifier:
+    """The parent run's recipe as an estimator: same spec, config, device and validation split."""
+    run = ctx["run"]
+    config = dict(run.config)
+    return TorchClassifier(spec=run.spec, config=config, device=_device(config),
+                           dataset=dict(run.dataset), decorrelated=decorrelated)
 
 
 def _reweighing(ctx: dict) -> dict:
@@ -123,7 +126,7 @@ def _correlation_remover(ctx: dict) -> dict:
 
     data = ctx["data"]
     X = remove_correlation(data, ctx["cols"], "train")
-    est = _estimator(ctx).fit(X, data.y_train)
+    est = _estimator(ctx, decorrelated=list(ctx["cols"])).fit(X, data.y_train)
     # Not `checkpoint_path`: this network reads transformed inputs, so other audits that feed it
     # the raw inputs must not pick it up by mistake.
     return {"model": _save(ctx, "model", est), "alpha": 1.0}
@@ -143,7 +146,8 @@ def _reduction(ctx: dict, grid: bool) -> dict:
         ctx["progress"](min(0.95, fits["n"] / total), f"Trained model {fits['n']} of about {total}")
 
     config = {**ctx["run"].config, "epochs": ctx["member_epochs"]}
-    est = _Counted(spec=ctx["run"].spec, config=config, device=_device(config))
+    est = _Counted(spec=ctx["run"].spec, config=config, device=_device(config),
+                   dataset=dict(ctx["run"].dataset))
     _Counted.callback = on_fit
     try:
         if grid:
@@ -179,7 +183,7 @@ class _Counted(TorchClassifier):
 
 
 def _save(ctx: dict, name: str, est: TorchClassifier) -> str:
-    from core.train._checkpoint import checkpoint_dir, save_checkpoint
+    from core.train import checkpoint_dir, save_checkpoint
 
     data = ctx["data"]
     path = checkpoint_dir(ctx["child"]) / f"{name}.safetensors"

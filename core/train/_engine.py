@@ -183,7 +183,10 @@ class EpochLoop:
         perm = torch.randperm(len(self.X), generator=self.gen)[:s.n_use].to(s.device)
         for i in range(s.steps_per_epoch):
             idx = perm[i * bs:(i + 1) * bs]
-            yield (self.X[idx], self.y[idx]) if self.w is None else (self.X[idx], self.y[idx], self.w[idx])
+            if self.w is None:
+                yield self.X[idx], self.y[idx]
+            else:
+                yield self.X[idx], self.y[idx], self.w[idx]
 
     def train_epoch(self, epoch: int) -> float:
         """One pass over the data; the mean batch loss. Raises TrainingDiverged."""

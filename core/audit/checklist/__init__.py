@@ -23,10 +23,18 @@ CHECKS = {"overfit_check": "Can it overfit a tiny batch?",
           "lr_finder": "Learning-rate range test"}
 _TOOLS = {"overfit_check": tiny_batch_check, "lr_finder": lr_range_test}
 
+UNKNOWN_CHECK = "Unknown check '{which}'; choose one of: {choices}."
+LR_DOES_NOT_FIT = ("The suggested learning rate {lr:g} does not fit the training settings: "
+                   "{error}")
+NO_FINISHED_RANGE_TEST = ("Run {run_id} has no finished learning-rate range test yet; run the "
+                          "LR finder first.")
+NO_SUGGESTION = ("The learning-rate range test found no learning rate to suggest (its "
+                 "explanation says why); the training settings were not changed.")
+
 
 def _check_name(which: str) -> str:
     if which not in CHECKS:
-        raise LayerLabError(f"Unknown check '{which}'; choose one of: {', '.join(CHECKS)}.")
+        raise LayerLabError(UNKNOWN_CHECK.format(which=which, choices=", ".join(CHECKS)))
     return which
 
 
@@ -84,8 +92,7 @@ def apply_suggested_lr(source, workspace=None, *, store=None) -> float:
     try:
         cfg = TrainConfig.model_validate({**base, "lr": lr})
     except ValueError as exc:
-        raise LayerLabError(f"The suggested learning rate {lr:g} does not fit the training "
-                            f"settings: {exc}") from None
+        raise LayerLabError(LR_DOES_NOT_FIT.format(lr=lr, error=exc)) from None
     ws.train_config = cfg.model_dump(mode="json")
     save_workspace(ws)
     return cfg.lr
@@ -100,12 +107,10 @@ def _suggested_lr(source, store):
         run = store.get_run(source)
         rec = store.get_audit(source, "lr_finder") or {}
         if rec.get("state") != "done":
-            raise LayerLabError(f"Run {source} has no finished learning-rate range test yet; "
-                                "run the LR finder first.")
+            raise LayerLabError(NO_FINISHED_RANGE_TEST.format(run_id=source))
         source = rec
     if isinstance(source, dict):
         source = source.get("result", source).get("suggested_lr")
     if not isinstance(source, (int, float)) or isinstance(source, bool) or not source > 0:
-        raise LayerLabError("The learning-rate range test found no learning rate to suggest "
-                            "(its explanation says why); the training settings were not changed.")
+        raise LayerLabError(NO_SUGGESTION)
     return float(source), run

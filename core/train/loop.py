@@ -137,7 +137,8 @@ class Trainer:
         self.model, dev = self.ts.model, self.device
         X = torch.from_numpy(data.X_train).float().to(dev)  # (n_train, *input_shape)
         Xv, yv = torch.from_numpy(data.X_val).float().to(dev), as_targets(data.y_val, data.task, dev)
-        self.Xt, self.yt = torch.from_numpy(data.X_test).float().to(dev), as_targets(data.y_test, data.task, dev)
+        self.Xt = torch.from_numpy(data.X_test).float().to(dev)
+        self.yt = as_targets(data.y_test, data.task, dev)
         self.recorder = _StoreRecorder(self)
         gap = LiveFairnessGap.for_data(data)
         hooks = [self.recorder] + ([gap] if gap else []) + self.extra_hooks

@@ -4,8 +4,14 @@ import pytest
 import torch
 
 from core.spec import get_preset
-from core.train import (EpochLoop, TrainArrays, TrainConfig, TrainHooks, TrainingDiverged,
-                        build_setup)
+from core.train import (
+    EpochLoop,
+    TrainArrays,
+    TrainConfig,
+    TrainHooks,
+    TrainingDiverged,
+    build_setup,
+)
 from core.train._engine import DIVERGED, DIVERGED_NAN
 from core.train._evaluate import as_targets
 
@@ -17,7 +23,7 @@ def _loop(hooks=(), **cfg):
     arrays = TrainArrays(task="binary", input_shape=(4,), n_outputs=1, y_train=y[:200])
     setup = build_setup(get_preset("walkthrough_mlp"),
                         TrainConfig(**{"epochs": 3, "batch_size": 64, **cfg}), arrays)
-    t = lambda a: torch.from_numpy(a)
+    t = torch.from_numpy
     return EpochLoop(setup, t(X[:200]), as_targets(y[:200], "binary", "cpu"), X_val=t(X[200:]),
                      y_val=as_targets(y[200:], "binary", "cpu"), hooks=hooks)
 

@@ -33,6 +33,7 @@ METHODS = {
 CONSTRAINTS = ("demographic_parity", "equalized_odds", "true_positive_rate_parity")
 DEFAULT_MAX_ITER = 15  # each iteration trains one network; fairlearn's 50 is for fast linear models
 DEFAULT_GRID_SIZE = 8
+FIT_PROGRESS = "Trained model {n} of about {total}"
 
 
 def check_request(run, data, method: str, constraint: str) -> None:
@@ -143,7 +144,7 @@ def _reduction(ctx: dict, grid: bool) -> dict:
 
     def on_fit():
         fits["n"] += 1
-        ctx["progress"](min(0.95, fits["n"] / total), f"Trained model {fits['n']} of about {total}")
+        ctx["progress"](min(0.95, fits["n"] / total), FIT_PROGRESS.format(n=fits["n"], total=total))
 
     config = {**ctx["run"].config, "epochs": ctx["member_epochs"]}
     est = _Counted(spec=ctx["run"].spec, config=config, device=_device(config),

@@ -7,6 +7,8 @@ from core.audit.fairness._mitigate import _estimator
 from core.data import prepared
 from core.train import build_setup, load_checkpoint
 
+from .conftest import biased_ref
+
 
 def _fit_like_reweighing(run, data, weights):
     """The estimator exactly as the reweighing mitigation builds and fits it."""
@@ -37,9 +39,6 @@ def recipe_run(shared_home):
     from core.spec import get_preset
     from core.train import default_config, train_run
     from core.train._submit import create_run
-
-    from tests.core.audit.fairness.conftest import biased_ref
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LAYERLAB_HOME", str(shared_home))
         mp.delenv("LAYERLAB_STORE_URL", raising=False)

@@ -17,7 +17,7 @@ import logging
 from collections import OrderedDict
 
 from core.errors import SpecError
-from core.spec._schema import ModelSpec
+from core.spec import ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def build_model(spec: ModelSpec, input_shape: tuple[int, ...], task: str, n_outp
     import torch
     from torch import nn
 
-    from core.spec._analyse import plan
+    from core.spec import plan
 
     report, nodes = plan(spec, tuple(input_shape), task, n_outputs)
     if not report.ok:
@@ -49,7 +49,7 @@ def build_model(spec: ModelSpec, input_shape: tuple[int, ...], task: str, n_outp
 def _build_node(node, n_outputs: int) -> tuple[str, object]:
     from torch import nn
 
-    from core.spec import _torch_layers as tl
+    from core.spec import torch_layers as tl
 
     row = node.row
     if node.layer is None:

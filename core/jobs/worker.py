@@ -64,7 +64,7 @@ def serve(url: str, slot: int, threads: int) -> None:
     q.set_worker_pid(slot, os.getpid())
     import torch  # noqa: F401 - imported once here so each job starts warm
 
-    import core.train.loop  # noqa: F401
+    resolve_job("train")  # imports the training code once, through the registry (no layer import)
     torch.set_num_threads(max(1, threads))
     runner = LocalJobRunner(store)
     lost = threading.Event()

@@ -102,7 +102,7 @@ class _Walker:
 
     def _apply(self, node: Node, shape: tuple[int, ...], path: tuple[int, ...]
                ) -> tuple[int, ...] | None:
-        from core.spec import _torch_layers as tl
+        from core.spec import torch_layers as tl
         import torch
 
         layer, row = node.layer, node.row
@@ -141,7 +141,7 @@ class _Walker:
             node.row.error = shape_error(None, path, shape, self.n_outputs)
             self.errors.append(node.row.error)
             return node
-        from core.spec import _torch_layers as tl
+        from core.spec import torch_layers as tl
         import torch
 
         with torch.device("meta"):

@@ -24,13 +24,19 @@ __all__ = ["CHECKS", "submit_check", "run_check", "apply_suggested_lr", "tiny_ba
 CHECKS = {AuditKind.OVERFIT_CHECK: "Can it overfit a tiny batch?",
           AuditKind.LR_FINDER: "Learning-rate range test"}
 _TOOLS = {AuditKind.OVERFIT_CHECK: tiny_batch_check, AuditKind.LR_FINDER: lr_range_test}
-UNKNOWN_CHECK = "Unknown check '{which}'; choose one of: {known}."
-NO_LR_TEST = "Run {run_id} has no finished learning-rate range test yet; run the LR finder first."
+
+UNKNOWN_CHECK = "Unknown check '{which}'; choose one of: {choices}."
+LR_DOES_NOT_FIT = ("The suggested learning rate {lr:g} does not fit the training settings: "
+                   "{error}")
+NO_FINISHED_RANGE_TEST = ("Run {run_id} has no finished learning-rate range test yet; run the "
+                          "LR finder first.")
+NO_SUGGESTION = ("The learning-rate range test found no learning rate to suggest (its "
+                 "explanation says why); the training settings were not changed.")
 
 
 def _check_name(which: str) -> str:
     if which not in CHECKS:
-        raise LayerLabError(UNKNOWN_CHECK.format(which=which, known=", ".join(CHECKS)))
+        raise LayerLabError(UNKNOWN_CHECK.format(which=which, choices=", ".join(CHECKS)))
     return which
 
 
@@ -88,8 +94,7 @@ def apply_suggested_lr(source, workspace=None, *, store=None) -> float:
     try:
         cfg = TrainConfig.model_validate({**base, "lr": lr})
     except ValueError as exc:
-        raise LayerLabError(f"The suggested learning rate {lr:g} does not fit the training "
-                            f"settings: {exc}") from None
+        raise LayerLabError(LR_DOES_NOT_FIT.format(lr=lr, error=exc)) from None
     ws.train_config = cfg.model_dump(mode="json")
     save_workspace(ws)
     return cfg.lr
@@ -104,11 +109,10 @@ def _suggested_lr(source, store):
         run = store.get_run(source)
         rec = JobRecord.read(store, source, AuditKind.LR_FINDER)
         if rec is None or rec.state is not JobState.DONE:
-            raise LayerLabError(NO_LR_TEST.format(run_id=source))
+            raise LayerLabError(NO_FINISHED_RANGE_TEST.format(run_id=source))
         source = rec.result
     if isinstance(source, dict):
         source = source.get("result", source).get("suggested_lr")
     if not isinstance(source, (int, float)) or isinstance(source, bool) or not source > 0:
-        raise LayerLabError("The learning-rate range test found no learning rate to suggest "
-                            "(its explanation says why); the training settings were not changed.")
+        raise LayerLabError(NO_SUGGESTION)
     return float(source), run

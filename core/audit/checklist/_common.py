@@ -12,45 +12,51 @@ from typing import Any
 
 from core.errors import LayerLabError
 
+NO_SPEC = "Run {run_id} has no model spec to check; pick a training run."
+
 
 @dataclass
 class Setup:
-    model: Any  # torch.nn.Module, freshly initialised, train mode
-    loss_fn: Any
-    optimizer: Any
+    train: Any  # core.train.TrainingSetup: model (fresh, train mode), loss, optimizer, step
     X: Any  # torch.Tensor (n_train, *input_shape)
     y: Any  # targets shaped for the loss
     task: str
     config: Any  # TrainConfig of the run
 
+    @property
+    def model(self):
+        return self.train.model
+
+    @property
+    def loss_fn(self):
+        return self.train.loss_fn
+
+    @property
+    def optimizer(self):
+        return self.train.optimizer
+
 
 def fresh_setup(run, *, lr: float | None = None) -> Setup:
-    """A new model from the run's spec and config (optionally at another learning rate)."""
+    """A new model from the run's spec and config (optionally at another learning rate).
+
+    Built by the one training setup, so the check trains with the run's loss, class weights,
+    initialisation, L1/L2 and clipping; the tools drive the learning rate themselves, so the
+    run's schedule is left out."""
     import torch
 
-    from core.build import build_model
-    from core.spec import ModelSpec
-    from core.train import TrainConfig
-    from core.train import _setup
     from core.data import prepared
-    from core.train import as_targets
+    from core.train import TrainConfig, as_targets, build_setup
 
     if not run.spec:
-        raise LayerLabError(f"Run {run.id} has no model spec to check; pick a training run.")
+        raise LayerLabError(NO_SPEC.format(run_id=run.id))
     cfg = TrainConfig.model_validate(run.config)
     if lr is not None:
         cfg = cfg.model_copy(update={"lr": lr})
     _, data = prepared(run.dataset)
-    _setup.seed_everything(cfg.seed)
-    model = build_model(ModelSpec.model_validate(run.spec), data.input_shape, data.task,
-                        data.n_outputs, "cpu")
-    _setup.apply_init(model, cfg.init)
-    model.train()
+    train = build_setup(run.spec, cfg, data, "cpu", schedule=False)
     X = torch.from_numpy(data.X_train).float()  # (n_train, *input_shape)
     y = as_targets(data.y_train, data.task, "cpu")
-    loss_fn = _setup.make_loss(data.task, cfg, data.y_train, data.n_outputs, "cpu")
-    optimizer = _setup.make_optimizer(model.parameters(), cfg, "cpu")
-    return Setup(model, loss_fn, optimizer, X, y, data.task, cfg)
+    return Setup(train, X, y, data.task, cfg)
 
 
 def optimizer_words(cfg) -> str:

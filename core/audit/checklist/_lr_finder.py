@@ -15,12 +15,28 @@ from typing import Callable
 import numpy as np
 
 from core.audit.checklist._common import fresh_setup, optimizer_words, threads_for
+from core.train import TrainHooks
 
 START_LR, END_LR, STEPS = 1e-7, 10.0, 100
 BETA = 0.98  # smoothing of the loss (fastai's value)
 EXPLODE_FACTOR = 4.0  # stop once the smoothed loss is 4x its best
 SKIP_START = 10  # the first steps are too noisy to read a slope from
 MIN_DROP = 0.02  # the smoothed loss must fall by 2 % somewhere, else no lr is suggested
+
+PROGRESS = "Learning rate {lr:.1e} ({step} of {steps} steps)"
+NO_DROP = ("The loss did not fall clearly at any learning rate from {first:.0e} to {last:.1e}, "
+           "so no learning rate is suggested: the learning rate is not what holds this model "
+           "back. Look for vanishing gradients or dead units (Internals), an architecture that "
+           "is too deep or narrow, or unscaled inputs.")
+UNUSABLE = ("The loss became unusable within the first few steps, so no learning rate can be "
+            "suggested. Check that the inputs are scaled and the model builds sensibly.")
+TRIED = ("The learning rate grew step by step from {first:.0e} to {last:.1e} ({optimizer}), and "
+         "the smoothed loss was recorded until it blew up.")
+STEEPEST = ("{tried} The loss fell fastest at {steepest:.2g}, so {suggested:.2g} is suggested "
+            "(steepest descent). The other usual rule, the lr of the lowest loss divided by 10, "
+            "gives {min_over_10:.2g}. The run used {run_lr:g}.")
+MIN_OVER_10 = ("{tried} The curve has no clear downhill stretch, so the suggestion is the lr of "
+               "the lowest loss divided by 10: {suggested:.2g}. The run used {run_lr:g}.")
 
 
 def lr_range_test(run, *, start_lr: float = START_LR, end_lr: float = END_LR,
@@ -42,35 +58,54 @@ def _sweep(s, start_lr: float, end_lr: float, steps: int, on_progress) -> tuple[
     """(lrs, smoothed losses) of one exponential sweep, stopped when the loss explodes."""
     import torch
 
+    from core.train import LoopState, run_steps
+
     batch = min(s.config.batch_size, len(s.X))
     gen = torch.Generator().manual_seed(s.config.seed)
     order = torch.randperm(len(s.X), generator=gen)
-    mult = (end_lr / start_lr) ** (1 / max(1, steps - 1))
-    lrs, losses = [], []
-    avg, best = 0.0, math.inf
-    for i in range(steps):
-        lr = start_lr * mult ** i
-        for group in s.optimizer.param_groups:
-            group["lr"] = lr
-        pos = (i * batch) % max(1, len(s.X) - batch + 1)  # cycle through the shuffled rows
-        idx = order[pos:pos + batch]
-        s.optimizer.zero_grad(set_to_none=True)
-        loss = s.loss_fn(s.model(s.X[idx]), s.y[idx])
-        value = loss.item()
+    sweep = _RangeTest(start_lr, (end_lr / start_lr) ** (1 / max(1, steps - 1)), steps, on_progress)
+
+    def batches():
+        for i in range(steps):
+            pos = (i * batch) % max(1, len(s.X) - batch + 1)  # cycle through the shuffled rows
+            idx = order[pos:pos + batch]
+            yield s.X[idx], s.y[idx]
+
+    run_steps(LoopState(setup=s.train), batches(), [sweep])
+    return sweep.lrs, sweep.losses
+
+
+class _RangeTest(TrainHooks):
+    """The LR range test as a training hook: sets each step's rate, records the smoothed loss.
+
+    A step's loss is computed before its update, so the point recorded for a rate is the loss
+    the model had when that rate was applied; the sweep stops at a non-finite or exploded loss."""
+
+    def __init__(self, start_lr: float, mult: float, steps: int, on_progress):
+        self.start_lr, self.mult, self.steps, self.on_progress = start_lr, mult, steps, on_progress
+        self.lrs, self.losses = [], []
+        self.avg, self.best = 0.0, math.inf
+
+    def before_step(self, state) -> None:
+        self.lr = self.start_lr * self.mult ** state.global_step
+        for group in state.setup.optimizer.param_groups:
+            group["lr"] = self.lr
+
+    def after_step(self, state, value: float) -> None:
+        i = state.global_step - 1
         if not math.isfinite(value):
-            break
-        avg = BETA * avg + (1 - BETA) * value
-        smooth = avg / (1 - BETA ** (i + 1))  # bias correction for the first steps
-        lrs.append(lr)
-        losses.append(smooth)
-        best = min(best, smooth)
-        if smooth > EXPLODE_FACTOR * best:
-            break
-        loss.backward()
-        s.optimizer.step()
-        if on_progress and i % 5 == 0:
-            on_progress((i + 1) / steps, f"Learning rate {lr:.1e} ({i + 1} of {steps} steps)")
-    return lrs, losses
+            state.stop = True
+            return
+        self.avg = BETA * self.avg + (1 - BETA) * value
+        smooth = self.avg / (1 - BETA ** (i + 1))  # bias correction for the first steps
+        self.lrs.append(self.lr)
+        self.losses.append(smooth)
+        self.best = min(self.best, smooth)
+        if smooth > EXPLODE_FACTOR * self.best:
+            state.stop = True
+        elif self.on_progress and i % 5 == 0:
+            self.on_progress((i + 1) / self.steps,
+                             PROGRESS.format(lr=self.lr, step=i + 1, steps=self.steps))
 
 
 def suggest(lrs: list[float], losses: list[float]):
@@ -101,19 +136,10 @@ def suggest(lrs: list[float], losses: list[float]):
 
 def _explain(suggested, rule, steepest, min_over_10, cfg, lrs, run_lr) -> str:
     if rule == "no_drop":
-        return ("The loss did not fall clearly at any learning rate from "
-                f"{lrs[0]:.0e} to {lrs[-1]:.1e}, so no learning rate is suggested: the learning "
-                "rate is not what holds this model back. Look for vanishing gradients or dead "
-                "units (Internals), an architecture that is too deep or narrow, or unscaled inputs.")
+        return NO_DROP.format(first=lrs[0], last=lrs[-1])
     if suggested is None:
-        return ("The loss became unusable within the first few steps, so no learning rate can be "
-                "suggested. Check that the inputs are scaled and the model builds sensibly.")
-    span = f"from {lrs[0]:.0e} to {lrs[-1]:.1e}"
-    tried = (f"The learning rate grew step by step {span} ({optimizer_words(cfg)}), and the "
-             "smoothed loss was recorded until it blew up.")
-    if rule == "steepest":
-        return (f"{tried} The loss fell fastest at {steepest:.2g}, so {suggested:.2g} is "
-                f"suggested (steepest descent). The other usual rule, the lr of the lowest loss "
-                f"divided by 10, gives {min_over_10:.2g}. The run used {run_lr:g}.")
-    return (f"{tried} The curve has no clear downhill stretch, so the suggestion is the lr of "
-            f"the lowest loss divided by 10: {suggested:.2g}. The run used {run_lr:g}.")
+        return UNUSABLE
+    tried = TRIED.format(first=lrs[0], last=lrs[-1], optimizer=optimizer_words(cfg))
+    template = STEEPEST if rule == "steepest" else MIN_OVER_10
+    return template.format(tried=tried, steepest=steepest, suggested=suggested,
+                           min_over_10=min_over_10, run_lr=run_lr)

@@ -34,6 +34,7 @@ METHODS = {
 CONSTRAINTS = ("demographic_parity", "equalized_odds", "true_positive_rate_parity")
 DEFAULT_MAX_ITER = 15  # each iteration trains one network; fairlearn's 50 is for fast linear models
 DEFAULT_GRID_SIZE = 8
+FIT_PROGRESS = "Trained model {n} of about {total}"
 
 
 def check_request(run, data, method: str, constraint: str) -> None:
@@ -101,14 +102,17 @@ def _threshold_optimizer(ctx: dict) -> dict:
 
 
 def _device(config: dict) -> str:
-    from core.train._setup import resolve_device
+    from core.train import resolve_device
 
     return resolve_device(config.get("device", "auto"))
 
 
-def _estimator(ctx: dict) -> TorchClassifier:
-    config = dict(ctx["run"].config)
-    return TorchClassifier(spec=ctx["run"].spec, config=config, device=_device(config))
+def _estimator(ctx: dict, decorrelated: list | None = None) -> TorchClassifier:
+    """The parent run's recipe as an estimator: same spec, config, device and validation split."""
+    run = ctx["run"]
+    config = dict(run.config)
+    return TorchClassifier(spec=run.spec, config=config, device=_device(config),
+                           dataset=dict(run.dataset), decorrelated=decorrelated)
 
 
 def _reweighing(ctx: dict) -> dict:
@@ -123,7 +127,7 @@ def _correlation_remover(ctx: dict) -> dict:
 
     data = ctx["data"]
     X = remove_correlation(data, ctx["cols"], data.X_train, data.sensitive_train)
-    est = _estimator(ctx).fit(X, data.y_train)
+    est = _estimator(ctx, decorrelated=list(ctx["cols"])).fit(X, data.y_train)
     # Not `checkpoint_path`: this network reads transformed inputs, so other audits that feed it
     # the raw inputs must not pick it up by mistake.
     return {"model": _save(ctx, "model", est), "alpha": 1.0}
@@ -140,10 +144,11 @@ def _reduction(ctx: dict, grid: bool) -> dict:
 
     def on_fit():
         fits["n"] += 1
-        ctx["progress"](min(0.95, fits["n"] / total), f"Trained model {fits['n']} of about {total}")
+        ctx["progress"](min(0.95, fits["n"] / total), FIT_PROGRESS.format(n=fits["n"], total=total))
 
     config = {**ctx["run"].config, "epochs": ctx["member_epochs"]}
-    est = _Counted(spec=ctx["run"].spec, config=config, device=_device(config))
+    est = _Counted(spec=ctx["run"].spec, config=config, device=_device(config),
+                   dataset=dict(ctx["run"].dataset))
     _Counted.callback = on_fit
     try:
         if grid:

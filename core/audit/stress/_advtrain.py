@@ -2,12 +2,12 @@
 
 The result is a new run linked to the original through `parent_id`, with the same data,
 spec and training settings, so the two can be compared curve for curve. The training loop
-is core.train's; only the step differs: a share of each batch is replaced by its PGD version
-(crafted with the model in eval mode, under the same table constraints as the stress test).
+is core.train's; a public batch hook (`TrainHooks.on_batch`) replaces a share of each batch by
+its PGD version (crafted with the model in eval mode, under the same table constraints as the
+stress test).
 """
 from __future__ import annotations
 
-import functools
 import logging
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,36 +31,35 @@ class AdvSettings(BaseModel):
     epochs: int | None = Field(None, ge=1, le=10_000)
 
 
-def _trainer_class():
-    """The Trainer subclass, built lazily so importing this module does not import torch."""
+def adversarial_hook(adv: AdvSettings, dataset_ref):
+    """The training hook that replaces a share of each batch by its PGD version.
+
+    Built lazily (the hook class needs torch), so importing this module stays cheap."""
     import torch
 
     from core.audit.stress._attacks import pgd
     from core.audit.stress._space import attack_space
     from core.data import prepared
-    from core.train.loop import Trainer
+    from core.train import TrainHooks
 
-    class AdversarialTrainer(Trainer):
-        def __init__(self, store, run, on_progress=None, *, adv: AdvSettings):
-            super().__init__(store, run, on_progress)
-            self.adv = adv
+    class AdversarialBatches(TrainHooks):
+        def on_train_begin(self, state) -> None:
+            bundle, data = prepared(dataset_ref)
+            self.setup = state.setup
+            self.constraint = attack_space(bundle, data, adv.locked).constraint(state.setup.device)
 
-        def setup(self) -> None:
-            super().setup()
-            bundle, _ = prepared(self.ref_dict)
-            self.constraint = attack_space(bundle, self.data, self.adv.locked).constraint(self.device)
+        def on_batch(self, xb, yb):
+            n_adv = int(round(len(xb) * adv.mix))
+            if not n_adv:
+                return xb, yb
+            model = self.setup.model
+            model.eval()  # craft against the model as it predicts (no dropout noise)
+            xa = pgd(model, xb[:n_adv], yb[:n_adv], self.setup.task, adv.eps, self.constraint,
+                     steps=adv.steps)
+            model.train()
+            return torch.cat([xa, xb[n_adv:]]), yb  # (batch, *input_shape), same labels order
 
-        def _step(self, xb, yb) -> float:
-            n_adv = int(round(len(xb) * self.adv.mix))
-            if n_adv:
-                self.model.eval()  # craft against the model as it predicts (no dropout noise)
-                xa = pgd(self.model, xb[:n_adv], yb[:n_adv], self.task, self.adv.eps,
-                         self.constraint, steps=self.adv.steps)
-                self.model.train()
-                xb = torch.cat([xa, xb[n_adv:]])  # (batch, *input_shape), same labels order
-            return super()._step(xb, yb)
-
-    return AdversarialTrainer
+    return AdversarialBatches()
 
 
 def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None = None) -> str:
@@ -98,14 +97,14 @@ def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None =
 def train_adversarial(store, run_id: str, settings: AdvSettings | dict | None = None,
                       on_progress=None):
     """Train a run created by `create_adversarial_run` in this process; returns the final Run."""
-    from core.train.loop import train_run
+    from core.train import train_run
 
     if settings is None:
         saved = read_record(store, run_id, AUDIT_KIND)
         settings = saved.settings if saved else {}
     s = settings if isinstance(settings, AdvSettings) else AdvSettings.model_validate(settings)
-    factory = functools.partial(_trainer_class(), adv=s)
-    return train_run(store, run_id, on_progress=on_progress, trainer_cls=factory)
+    hook = adversarial_hook(s, store.get_run(run_id).dataset)
+    return train_run(store, run_id, on_progress=on_progress, hooks=[hook])
 
 
 def submit_adversarial(store, runner, parent_id: str, settings: AdvSettings | None = None) -> str:

@@ -7,7 +7,7 @@ from fairlearn.metrics import demographic_parity_difference
 from fairlearn.postprocessing import ThresholdOptimizer
 
 from core.audit.fairness import audit_run, compare_runs, group_labels, mitigate_run
-from core.audit.fairness._mitigate import _Scores
+from core.audit.fairness._mitigate import FIT_PROGRESS, _Scores
 from core.errors import LayerLabError
 from core.trained import load_network, load_trained, network_from_checkpoint, predict_outputs
 
@@ -67,8 +67,10 @@ def test_reweighing_and_exponentiated_gradient(trained):
     store, rid = trained
     rw = mitigate_run(store, rid, "reweighing", sensitive="sex")
     assert store.get_run(rw).checkpoint_path  # an ordinary network: every audit applies
+    seen = []
     eg = mitigate_run(store, rid, "exponentiated_gradient", sensitive="sex", max_iter=3,
-                      member_epochs=2)
+                      member_epochs=2, progress=lambda f, m="": seen.append(m))
+    assert seen[0] == FIT_PROGRESS.format(n=1, total=5)  # max_iter + 2 fits expected
     rec = store.get_audit(eg, "mitigation")
     assert rec["weights"] and sum(rec["weights"]) == pytest.approx(1.0)
     assert len(rec["members"]) == len(rec["weights"])

@@ -51,7 +51,7 @@ def time_first_page(browser, script: Path, marker: str) -> float:
                     break
             except OSError:
                 if time.perf_counter() - t0 > 60:
-                    raise RuntimeError("server did not start in 60 s")
+                    raise RuntimeError("server did not start in 60 s") from None
                 time.sleep(0.02)
         page = browser.new_page()
         page.goto(url)

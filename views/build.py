@@ -4,7 +4,7 @@ import streamlit as st
 from core import spec as core_spec
 from core.errors import LayerLabError
 from core.workspace import load_workspace
-from ui.stack_builder import _tree, params, session, stack_builder, tools
+from ui.stack_builder import params, session, stack_builder, tools, tree
 
 st.title("Build")
 st.write("Build your neural network: drag layers from the palette into your model, then click "
@@ -27,7 +27,7 @@ spec = ws.spec or core_spec.get_preset(core_spec.default_preset_for(facts["modal
 nodes = session.current_nodes(spec)
 report = core_spec.analyse(spec, facts["input_shape"], facts["task"], facts["n_outputs"])
 
-st.subheader(_tree.totals_line(_tree.count_layers(nodes), report.total_params, report.memory_bytes,
+st.subheader(tree.totals_line(tree.count_layers(nodes), report.total_params, report.memory_bytes,
                               report.ok), anchor=False)
 message = session.pop_error()
 if message:
@@ -38,7 +38,7 @@ for error in report.errors:
 builder_col, side_col = st.columns([5, 2], gap="medium")
 with builder_col:
     catalogue = core_spec.catalogue()
-    data = _tree.component_data(nodes, report, catalogue, session.selected_id(), session.rev(),
+    data = tree.component_data(nodes, report, catalogue, session.selected_id(), session.rev(),
                                 input_note="follows the dataset")
     change = stack_builder(data, key="stack_builder")
     if change:

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 _SHORT = {
-    "Dense": lambda l: f"Dense{l.get('units', 64)}",
-    "Conv2D": lambda l: f"Conv{l.get('filters', 16)}",
-    "MaxPool2D": lambda l: "MaxPool",
-    "AvgPool2D": lambda l: "AvgPool",
-    "GlobalAvgPool": lambda l: "GAP",
-    "Dropout": lambda l: f"Drop{l.get('rate', 0.2):g}",
-    "BatchNorm": lambda l: "BN",
-    "LayerNorm": lambda l: "LN",
-    "LSTM": lambda l: f"LSTM{l.get('hidden_size', 32)}",
-    "GRU": lambda l: f"GRU{l.get('hidden_size', 32)}",
-    "TransformerEncoder": lambda l: f"Transformer×{l.get('num_layers', 1)}",
+    "Dense": lambda d: f"Dense{d.get('units', 64)}",
+    "Conv2D": lambda d: f"Conv{d.get('filters', 16)}",
+    "MaxPool2D": lambda d: "MaxPool",
+    "AvgPool2D": lambda d: "AvgPool",
+    "GlobalAvgPool": lambda d: "GAP",
+    "Dropout": lambda d: f"Drop{d.get('rate', 0.2):g}",
+    "BatchNorm": lambda d: "BN",
+    "LayerNorm": lambda d: "LN",
+    "LSTM": lambda d: f"LSTM{d.get('hidden_size', 32)}",
+    "GRU": lambda d: f"GRU{d.get('hidden_size', 32)}",
+    "TransformerEncoder": lambda d: f"Transformer×{d.get('num_layers', 1)}",
 }
 
 
@@ -21,7 +21,7 @@ def _layer(layer: dict) -> str:
     if kind == "Residual":
         inner = " → ".join(_layer(x) for x in layer.get("layers", []))
         return f"Res[{inner}]"
-    return _SHORT.get(kind, lambda l: kind)(layer)
+    return _SHORT.get(kind, lambda d: kind)(layer)
 
 
 def architecture_summary(spec: dict) -> str:

@@ -3,7 +3,7 @@ the component draws, and the words for shapes and sizes."""
 from dataclasses import dataclass
 
 from core.spec._schema import ModelSpec
-from ui.stack_builder import _tree
+from ui.stack_builder import tree as _tree
 
 SPEC = ModelSpec.model_validate({"layers": [
     {"type": "Dense", "units": 32},

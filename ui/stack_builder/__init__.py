@@ -5,7 +5,7 @@ builder.html / builder.css / builder.js beside this file are read once and regis
 one name. Python sends the palette, the stack with each layer's output shape, parameter count
 and message, and gets back one "change" event per drop, reorder, delete or select.
 
-`stack_builder(data, key=...)` mounts it; the helpers in `_tree` build `data` from a spec and
+`stack_builder(data, key=...)` mounts it; the helpers in `tree` build `data` from a spec and
 its report; `session` keeps the stack in the workspace; `params` draws the parameter editor.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.stack_builder import _tree, session
+from ui.stack_builder import session, tree
 
 
 def _number(param: Any, value: Any, kwargs: dict) -> None:
@@ -17,7 +17,7 @@ def _number(param: Any, value: Any, kwargs: dict) -> None:
     cast = int if is_int else float
     low = cast(param.min) if param.min is not None else None
     high = cast(param.max) if param.max is not None else None
-    value = cast(_tree.clamp_number(cast(value if value is not None else param.default), low, high))
+    value = cast(tree.clamp_number(cast(value if value is not None else param.default), low, high))
     st.number_input(param.label, min_value=low, max_value=high, value=value,
                     step=1 if is_int else 0.05, format=None if is_int else "%.3f", **kwargs)
 
@@ -41,12 +41,12 @@ def _widget(param: Any, value: Any, kwargs: dict) -> None:
 
 
 def layer_number(nodes: list[dict], node_id: str) -> str:
-    return next((".".join(map(str, p)) for p, n in _tree.walk_nodes(nodes) if n["id"] == node_id), "")
+    return next((".".join(map(str, p)) for p, n in tree.walk_nodes(nodes) if n["id"] == node_id), "")
 
 
 def param_editor(nodes: list[dict], catalogue: list[Any], spec_name: str) -> None:
     """Settings of the selected layer, or a hint on how to select one."""
-    node = _tree.find_node(nodes, session.selected_id())
+    node = tree.find_node(nodes, session.selected_id())
     if node is None:
         st.markdown("**Layer settings**")
         st.caption("Click a layer in your model to change its settings here.")
@@ -58,7 +58,7 @@ def param_editor(nodes: list[dict], catalogue: list[Any], spec_name: str) -> Non
         st.caption(info.summary)
     params = info.params if info else []
     if not params:
-        st.caption("This layer has nothing to set." if node["type"] != _tree.RESIDUAL else
+        st.caption("This layer has nothing to set." if node["type"] != tree.RESIDUAL else
                    "Drop layers into its box; their output is added to its input.")
     for param in params:
         key = f"llb_param_{node['id']}_{param.name}"

@@ -11,7 +11,7 @@ from core import spec as core_spec
 from core.data import DatasetRef
 from core.errors import SpecError
 from core.workspace import load_workspace, save_workspace
-from ui.stack_builder import _tree
+from ui.stack_builder import tree
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def dataset_facts(ref_json: str) -> dict:
     bundle = load(ref)
     prepared = prepare(bundle)
     shape = tuple(int(d) for d in prepared.input_shape)
-    inputs = f"{shape[0]:,} inputs" if len(shape) == 1 else _tree.describe_shape(shape)
+    inputs = f"{shape[0]:,} inputs" if len(shape) == 1 else tree.describe_shape(shape)
     task = {"binary": "binary (yes/no)", "regression": "regression (a number)"}.get(
         prepared.task, f"{prepared.task}, {prepared.n_outputs} classes")
     return {"title": bundle.title or ref.name, "modality": bundle.modality, "input_shape": shape,
@@ -44,20 +44,20 @@ def current_nodes(spec: core_spec.ModelSpec) -> list[dict]:
     """The UI nodes for `spec`, keeping ids from the last run where the stack still matches."""
     layers = spec.model_dump(mode="json")["layers"]
     nodes = st.session_state.get(NODES)
-    if nodes is None or _tree.strip_ids(nodes) != layers:
-        nodes = _tree.with_ids(layers, nodes)
+    if nodes is None or tree.strip_ids(nodes) != layers:
+        nodes = tree.with_ids(layers, nodes)
         st.session_state[NODES] = nodes
     return nodes
 
 
 def _save(nodes: list[dict], name: str) -> core_spec.ModelSpec:
     """Validate through parse_spec (plain-language errors), then write the workspace."""
-    spec = core_spec.parse_spec(json.dumps({"name": name, "layers": _tree.strip_ids(nodes)}))
+    spec = core_spec.parse_spec(json.dumps({"name": name, "layers": tree.strip_ids(nodes)}))
     ws = load_workspace()
     ws.spec = spec
     save_workspace(ws)
     # Re-read the nodes from the validated spec (defaults filled in), same ids, same order.
-    st.session_state[NODES] = _tree.with_ids(spec.model_dump(mode="json")["layers"], nodes)
+    st.session_state[NODES] = tree.with_ids(spec.model_dump(mode="json")["layers"], nodes)
     _bump()
     return spec
 
@@ -67,7 +67,7 @@ def replace_spec(spec: core_spec.ModelSpec) -> None:
     ws = load_workspace()
     ws.spec = spec
     save_workspace(ws)
-    st.session_state[NODES] = _tree.with_ids(spec.model_dump(mode="json")["layers"])
+    st.session_state[NODES] = tree.with_ids(spec.model_dump(mode="json")["layers"])
     st.session_state[SELECTED] = None
     st.session_state.pop(NAME_KEY, None)
     _bump()
@@ -79,7 +79,7 @@ def apply_change(change: dict, name: str) -> None:
     if not isinstance(nodes, list):
         log.warning("stack builder sent no layer list: %r", change)
         return
-    fresh = _tree.fill_new_ids(nodes)
+    fresh = tree.fill_new_ids(nodes)
     try:
         _save(nodes, name)
     except SpecError as exc:
@@ -89,13 +89,13 @@ def apply_change(change: dict, name: str) -> None:
     # A layer just dropped in is selected, so its settings are right there to edit.
     selected = fresh[-1] if change.get("action") == "add" and fresh else change.get("selected")
     nodes = st.session_state[NODES]
-    st.session_state[SELECTED] = selected if _tree.find_node(nodes, selected) else None
+    st.session_state[SELECTED] = selected if tree.find_node(nodes, selected) else None
 
 
 def set_param(node_id: str, name: str, key: str, spec_name: str) -> None:
     """Widget callback: one parameter of one layer changed."""
     nodes = st.session_state.get(NODES) or []
-    node = _tree.find_node(nodes, node_id)
+    node = tree.find_node(nodes, node_id)
     if node is None:
         return
     node[name] = st.session_state[key]

@@ -29,7 +29,7 @@ def row_agreement(shap_row: np.ndarray, lime_row: np.ndarray, k: int = TOP_K) ->
 
 def sample_agreement(shap_rows: np.ndarray, lime_rows: np.ndarray, k: int = TOP_K) -> dict:
     """Means over rows of `row_agreement`, plus the sentence for the page and the CLI."""
-    per = [row_agreement(s, l, k) for s, l in zip(shap_rows, lime_rows)]
+    per = [row_agreement(s, li, k) for s, li in zip(shap_rows, lime_rows)]
     if not per:
         return {"n_rows": 0, "sentence": "No rows were compared."}
 

@@ -46,7 +46,7 @@ class TorchClassifier(ClassifierMixin, BaseEstimator):
 
     def _prepare(self, X, y, sample_weight=None):
         from sklearn.utils.multiclass import check_classification_targets
-        from sklearn.utils.validation import _check_sample_weight, validate_data
+        from sklearn.utils.validation import _check_sample_weight, validate_data  # noqa: PLC2701 - sklearn has no public sample-weight check; estimators share it
 
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)

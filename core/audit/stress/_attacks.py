@@ -39,7 +39,9 @@ class Constraint:
         return int(self.mask.sum().item())
 
     def to(self, device) -> "Constraint":
-        mv = (lambda t: t.to(device) if isinstance(t, torch.Tensor) else t)
+        def mv(t):
+            return t.to(device) if isinstance(t, torch.Tensor) else t
+
         return Constraint(self.mask.to(device), mv(self.lo), mv(self.hi))
 
 

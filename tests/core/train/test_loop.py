@@ -46,7 +46,10 @@ def test_moons_trains_records_everything_and_checkpoint_reproduces(train, store,
 
 def test_same_seed_same_metrics_other_seed_differs(train, store):
     a, b, c = train(seed=3), train(seed=3), train(seed=4)
-    curve = lambda r: [(e.train_loss, e.val_loss) for e in store.epochs(r.id)]
+
+    def curve(r):
+        return [(e.train_loss, e.val_loss) for e in store.epochs(r.id)]
+
     assert curve(a) == curve(b)
     assert curve(a) != curve(c)
 

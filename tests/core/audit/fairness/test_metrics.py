@@ -75,7 +75,7 @@ def test_two_columns_give_intersectional_groups_and_small_ones_are_flagged():
     rep = fairness_report(y, p, sens, "binary", ["no", "yes"], n_boot=None)
     rows = {r["group"]: r for r in rep["groups"]["rows"]}
     assert set(rows) == {"F × White", "M × White", "F × Other", "M × Other"}
-    for name, row in rows.items():
+    for row in rows.values():
         assert row["small"] == (row["count"] < 30)
     assert rows["F × Other"]["small"] and not rows["F × White"]["small"]
 

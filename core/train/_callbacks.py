@@ -29,7 +29,7 @@ class LiveFairnessGap(TrainHooks):
     def on_measure(self, state, row, val_out) -> None:
         if val_out is None or row.val_metric is None:
             return
-        from core.metrics import gap_from_predictions
+        from core.metrics import gap_from_predictions, labels_from_outputs
 
-        answers = (val_out[:, 0] > 0).cpu().numpy()  # binary: logit > 0 ⇔ p ≥ 0.5
+        answers = labels_from_outputs(val_out, "binary").cpu().numpy()  # logit > 0 ⇔ p ≥ 0.5
         row.extra.update(gap_from_predictions(self.y_val, answers, self.codes))

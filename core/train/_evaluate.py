@@ -24,10 +24,12 @@ def metrics_from_outputs(out: torch.Tensor, y: torch.Tensor, task: str, loss_fn)
     loss = float(loss_fn(out, y))
     if not bool(torch.isfinite(out).all()):
         return {"loss": _finite(loss), "metric": None}
-    if task == "binary":
-        return {"loss": _finite(loss), "metric": float(((out > 0).float() == y).float().mean())}
-    if task == "multiclass":
-        return {"loss": _finite(loss), "metric": float((out.argmax(1) == y).float().mean())}
+    if task in ("binary", "multiclass"):
+        from core.metrics import labels_from_outputs  # the one conversion every audit uses too
+
+        answers = labels_from_outputs(out, task)  # (N,) class ids
+        truth = y[:, 0].long() if task == "binary" else y  # binary targets are (N, 1) floats
+        return {"loss": _finite(loss), "metric": float((answers == truth).float().mean())}
     err = out - y
     ss_tot = float(((y - y.mean()) ** 2).sum())
     r2 = 1.0 - float((err ** 2).sum()) / ss_tot if ss_tot > 0 else None

@@ -61,9 +61,11 @@ if settings is not None:
     except LayerLabError as exc:
         st.error(str(exc))
 
-result = done_result(job_panel(store, runner, run_id, AuditKind.STRESS, failed_text=STRESS_FAILED))
+job = job_panel(store, runner, run_id, AuditKind.STRESS, failed_text=STRESS_FAILED)
+result = done_result(job)
 if result is None:
-    st.caption(NOT_RUN_YET)
+    if job is None or not job.active:  # while it runs, the panel above says what is happening
+        st.caption(NOT_RUN_YET)
     st.stop()
 
 children = [r for r in store.list_runs() if r.parent_id == run_id and r.kind == "adversarial"]

@@ -17,6 +17,7 @@ import torch
 from core.errors import LayerLabError
 from core.runs import EpochRow
 from core.train import _setup
+from core.train import defaults as _defaults
 from core.train._checkpoint import checkpoint_dir, save_checkpoint
 from core.train._config import TrainConfig
 from core.train._evaluate import as_targets, evaluate, metrics_from_outputs, predict
@@ -81,14 +82,18 @@ class Trainer:
         self.data, self.task = data, data.task
         _setup.seed_everything(cfg.seed)  # building the model draws the initial weights
         self.model = build_model(ModelSpec.model_validate(self.spec_dict), data.input_shape,
-                                 data.task, data.n_outputs, self.device)
+                                 data.task, data.n_outputs, self.device,
+                                 target_scale=data.target_scale)  # issue 12: units out
         _setup.apply_init(self.model, cfg.init)
+        _defaults.use_one_thread_if_small(self.model)  # issue 12: restored by train_run
         dev = self.device
         self.X = torch.from_numpy(data.X_train).float().to(dev)  # (n_train, *input_shape)
         self.y = as_targets(data.y_train, data.task, dev)
         self.Xv, self.yv = torch.from_numpy(data.X_val).float().to(dev), as_targets(data.y_val, data.task, dev)
         self.Xt, self.yt = torch.from_numpy(data.X_test).float().to(dev), as_targets(data.y_test, data.task, dev)
         self.loss_fn = _setup.make_loss(data.task, cfg, data.y_train, data.n_outputs, dev)
+        from core.build import standardised_loss  # issue 12: regression loss on standard scale
+        self.loss_fn = standardised_loss(self.loss_fn, self.model)
         self.opt = _setup.make_optimizer(self.model.parameters(), cfg, dev)
         n = len(self.X)
         # A last batch of one example breaks batch norm and says little: it is dropped.
@@ -304,7 +309,8 @@ def train_run(store, run_id: str, on_progress=None, trainer_cls=None):
         store.set_status(run_id, "running")
     with RunLogHandler(store, run_id):
         try:
-            (trainer_cls or Trainer)(store, run, on_progress).run()
+            with _defaults.thread_count_kept():  # issue 12: small models use one thread
+                (trainer_cls or Trainer)(store, run, on_progress).run()
         except LayerLabError as exc:
             log.error("%s", exc)
             store.set_status(run_id, "failed", error=str(exc))

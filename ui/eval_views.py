@@ -328,3 +328,15 @@ def changes(comparison: dict) -> None:
             st.caption("Nothing in the data, the model or the training settings differs.")
         for line in lines:
             st.markdown(f"- {md(line)}")
+
+
+def linear_line(run) -> None:
+    """Issue 12: the straight-line model beside the majority baseline, as one sentence."""
+    from core.audit.evaluate import linear_baseline
+
+    try:
+        sentence = linear_baseline(get_store(), run)["sentence"]
+    except (LayerLabError, ValueError) as exc:  # a dataset sklearn cannot fit: say so, go on
+        st.caption(f"No straight-line comparison for this run: {exc}")
+        return
+    st.markdown(f"**Against a straight line:** {md(sentence[0].upper() + sentence[1:])}")

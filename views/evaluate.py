@@ -48,6 +48,7 @@ st.subheader("How good is it?")
 st.caption("Measured on the test examples: rows held back from training and from choosing the "
            "best epoch, so they show how the model does on new data.")
 ev.headline(evaluation)
+ev.linear_line(run)  # issue 12: linear baseline beside the majority one
 
 st.subheader("Diagnosis")
 st.caption("Read from the learning curves, the per-layer measurements and the test scores.")

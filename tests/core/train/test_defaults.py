@@ -84,3 +84,13 @@ def test_trained_regression_run_predicts_in_units_and_beats_the_mean(store, trai
     assert abs(pred.mean() - data.y_test.mean()) < data.y_std  # units, not standard scores
     assert run.test_metrics["r2"] > 0.05  # beats always predicting the mean (R² 0)
     assert run.test_metrics["mae"] == pytest.approx(float(np.abs(pred - data.y_test).mean()), rel=1e-3)
+
+
+def test_presets_that_need_other_settings_say_so_and_the_defaults_apply_them():
+    from core.spec import presets
+
+    notes = {p.name: p.recommended for p in presets()}
+    assert "0.003" in notes["lstm_sequence"]
+    lstm = default_config("multiclass", n_rows=420, spec=get_preset("lstm_sequence"))
+    assert lstm.lr == pytest.approx(0.003)
+    assert notes["walkthrough_mlp"] == ""

@@ -80,8 +80,9 @@ def epochs_for(n_train: int, batch: int) -> int:
 
 
 def patience_for(epochs: int) -> int:
-    """A tenth of the epoch budget, between 5 and 15: long budgets can wait out a plateau."""
-    return int(min(15, max(5, epochs // 10)))
+    """A tenth of the epoch budget, between 5 and 20: long budgets (small sets, whose few
+    validation rows make a noisy loss) can wait out a plateau."""
+    return int(min(20, max(5, epochs // 10)))
 
 
 def data_aware_defaults(task: str, n_train: int | None, kind: ModelKind = "dense") -> Defaults:

@@ -73,3 +73,16 @@ def test_diagnosis_says_when_the_network_does_not_beat_the_straight_line():
     # Below the majority baseline the stronger finding alone is shown.
     kinds = {f.kind for f in diagnose(_facts(0.60, 0.82))}
     assert "no_better_than_baseline" in kinds and "no_better_than_linear" not in kinds
+
+
+def test_evaluate_cli_prints_the_linear_baseline_beside_the_majority_one(store, train, capsys):
+    import json
+
+    from core.__main__ import main
+
+    run = train(dataset=DatasetRef(name="moons"), epochs=5)
+    assert main(["evaluate", run.id, "--json"]) == 0
+    out = capsys.readouterr().out
+    linear = json.loads(out.strip().splitlines()[-1])["linear_baseline"]
+    assert linear["model"] == "logistic regression" and linear["network"] is not None
+    assert "A straight-line model (logistic regression) gets " in out

@@ -21,7 +21,7 @@ def test_small_sets_get_many_epochs_with_early_stopping_and_the_sentence_says_so
     d = data_aware_defaults("multiclass", 350)
     s = d.settings
     assert (s["epochs"], s["early_stopping"]) == (200, True)
-    assert f"Up to 200 epochs" in d.reasons[1]
+    assert "Up to 200 epochs" in d.reasons[1]
     assert f"not improved for {s['patience']} epochs" in d.reasons[1]
     big = data_aware_defaults("binary", 22_792).settings
     # Large sets reach the update budget in fewer epochs (quick start speed stays as it was).

@@ -12,6 +12,8 @@ from core.errors import LayerLabError
 from ui.resources import get_store
 from ui.text import md
 
+NO_LINEAR_BASELINE = "No straight-line comparison for this run: {error}"
+
 CHART = {"displaylogo": False}
 NO_PROBLEMS = ("No problems found. The learning curves, the layers' gradients and activations "
                "and the test scores all look healthy.")
@@ -149,3 +151,15 @@ def internals_tab(run_id: str) -> None:
         for col, fig, note in zip(st.columns(2), charts[row:row + 2], notes[row:row + 2]):
             col.plotly_chart(fig, config=CHART)
             col.caption(note)
+
+
+def linear_line(run) -> None:
+    """The straight-line model beside the majority baseline, as one sentence."""
+    from core.audit.evaluate import linear_baseline
+
+    try:
+        sentence = linear_baseline(get_store(), run)["sentence"]
+    except (LayerLabError, ValueError) as exc:  # a dataset sklearn cannot fit: say so, go on
+        st.caption(NO_LINEAR_BASELINE.format(error=exc))
+        return
+    st.markdown(f"**Against a straight line:** {md(sentence[0].upper() + sentence[1:])}")

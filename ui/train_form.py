@@ -96,8 +96,8 @@ def _widget(name: str, field: Any, value: Any, *, options: list | None = None,
                                  value=float(value), step=step, format="%g", **common))
 
 
-def initial_config(task: str, n_rows: int, saved: dict | None):
-    """The saved choices when they still fit the task, else the task's defaults."""
+def initial_config(task: str, n_rows: int, saved: dict | None, spec: dict | None = None):
+    """The saved choices when they still fit the task, else defaults for this data and model."""
     from core.train import TrainConfig, allowed_losses, default_config
 
     if saved:
@@ -108,7 +108,21 @@ def initial_config(task: str, n_rows: int, saved: dict | None):
             return cfg
         except ValueError:
             pass  # an old or hand-edited draft: fall back to defaults rather than fail
-    return default_config(task, n_rows=n_rows)
+    return default_config(task, n_rows=n_rows, spec=spec)
+
+
+def defaults_explained(task: str, n_train: int, spec: dict | None, cfg) -> None:
+    """Say in plain words why the default batch, epochs and learning rate are what they are."""
+    from core.train.defaults import data_aware_defaults, model_kind
+
+    rec = data_aware_defaults(task, n_train, model_kind(spec) if spec else "dense")
+    changed = [LABELS[k].lower() for k, v in rec.settings.items()
+               if k in LABELS and getattr(cfg, k, v) != v]
+    with st.expander("Why these settings", icon=":material/lightbulb:"):
+        st.markdown("\n".join(f"- {reason}" for reason in rec.reasons))
+        if changed:
+            st.caption(f"You changed: {', '.join(changed)}. The sentences above describe the "
+                       "recommended values; yours are used.")
 
 
 def config_form(task: str, base) -> Any:

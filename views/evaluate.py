@@ -52,6 +52,7 @@ st.subheader("How good is it?")
 st.caption("Measured on the test examples: rows held back from training and from choosing the "
            "best epoch, so they show how the model does on new data.")
 em.headline(evaluation)
+em.linear_line(run)  # the straight-line model beside the majority baseline
 
 st.subheader("Diagnosis")
 st.caption("Read from the learning curves, the per-layer measurements and the test scores.")

@@ -8,7 +8,8 @@ from core.workspace import load_workspace, save_workspace
 from ui.resources import get_runner, get_store
 from ui.run_views import live_run
 from ui.text import md
-from ui.train_form import config_form, initial_config, lr_is_extreme, workspace_summary
+from ui.train_form import (config_form, defaults_explained, initial_config, lr_is_extreme,
+                           workspace_summary)
 
 st.title("Train")
 st.markdown(
@@ -64,8 +65,10 @@ with form_col:
     st.subheader("Settings")
     cfg = None
     if summary:
-        base = initial_config(summary["task"], summary["n_train"], ws.train_config)
+        base = initial_config(summary["task"], summary["n_train"], ws.train_config,
+                              summary["spec"])  # issue 12: defaults depend on the model kind
         cfg = config_form(summary["task"], base)
+        defaults_explained(summary["task"], summary["n_train"], summary["spec"], cfg or base)
         if cfg is not None:
             if warning := lr_is_extreme(cfg.lr):
                 st.warning(warning)

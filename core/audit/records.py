@@ -37,6 +37,7 @@ class AuditKind(StrEnum):
     MITIGATION = "mitigation"  # how a mitigated child run was made
     OVERFIT_CHECK = "overfit_check"  # tiny-batch check job
     LR_FINDER = "lr_finder"  # learning-rate range test job
+    LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
 
 
 def kind_of(stored: str) -> AuditKind:
@@ -113,6 +114,11 @@ class _Open(_Record):
 class EvaluationRecord(_Record):
     checkpoint: str = ""  # checkpoint stamp of the weights it was computed from
     evaluation: dict[str, Any]  # core.audit.evaluate.Evaluation.as_dict()
+
+
+class LinearBaselineRecord(_Record):
+    dataset_hash: str  # the data it was fitted on: a new dataset version means fit again
+    baseline: dict[str, Any]  # {"model", "metric", "value"}: see core.audit.evaluate.linear_baseline
 
 
 class DiagnosisRecord(_Record):
@@ -192,6 +198,7 @@ PLAIN_RECORDS: dict[AuditKind, type] = {
     AuditKind.EVALUATION: EvaluationRecord, AuditKind.DIAGNOSIS: DiagnosisRecord,
     AuditKind.FAIRNESS: FairnessRecord, AuditKind.MITIGATION: MitigationRecord,
     AuditKind.ADVERSARIAL_TRAINING: AdversarialTrainingRecord,
+    AuditKind.LINEAR_BASELINE: LinearBaselineRecord,
 }
 
 

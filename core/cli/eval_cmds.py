@@ -39,7 +39,7 @@ def _number(value) -> str:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from core.audit.diagnose import diagnose_run
-    from core.audit.evaluate import evaluate_run
+    from core.audit.evaluate import evaluate_run, linear_baseline
     from core.errors import LayerLabError
     from core.runs import open_store
 
@@ -55,6 +55,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for m in ev.metrics:
         print(f"  {m.name:<18} {_number(m.value):>8}  {m.meaning}")
     print(f"  {ev.baseline.name:<18} {_number(ev.baseline.value):>8}  {ev.baseline.meaning}")
+    linear = linear_baseline(store, run)  # issue 12: the second number to beat
+    print(f"  {'linear_' + linear['metric']:<18} {_number(linear['value']):>8}  "
+          f"{linear['sentence'][0].upper()}{linear['sentence'][1:]}")
     print("Diagnosis:")
     if not findings:
         print("  No problems found: the curves, gradients and scores look healthy.")
@@ -65,6 +68,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                     "metrics": {m.name: {"value": m.value, "meaning": m.meaning} for m in ev.metrics},
                     "baseline": {"name": ev.baseline.name, "value": ev.baseline.value,
                                  "meaning": ev.baseline.meaning},
+                    "linear_baseline": linear,
                     "per_class": ev.per_class, "confusion": ev.confusion, "classes": ev.classes,
                     "diagnosis": [f.as_dict() for f in findings]})
     return 0

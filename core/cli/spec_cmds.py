@@ -37,6 +37,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
     items = presets()
     if args.json:
         print_json({"presets": [{"name": p.name, "title": p.title, "description": p.description,
+                                 "recommended": p.recommended,
                                  "modality": p.modality, "spec": p.spec.model_dump(mode="json")}
                                 for p in items]})
         return 0

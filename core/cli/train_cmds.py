@@ -52,13 +52,13 @@ def _dataset_ref(name_or_path: str, target: str | None):
     return default_ref(name_or_path, **({"target": target} if target else {}))
 
 
-def _config(path: str | None, task: str, n_rows: int, epochs: int | None):
+def _config(path: str | None, task: str, n_rows: int, epochs: int | None, spec=None):
     from pydantic import ValidationError
 
     from core.train import ConfigError, TrainConfig, default_config
 
     if path is None:
-        cfg = default_config(task, n_rows)
+        cfg = default_config(task, n_rows, spec=spec)
     else:
         try:
             cfg = TrainConfig.model_validate_json(Path(path).read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             else parse_spec(Path(args.spec).read_bytes()))
     ref = _dataset_ref(args.dataset, args.target)
     _bundle, data = prepared(ref)
-    cfg = _config(args.config, data.task, len(data.X_train), args.epochs)
+    cfg = _config(args.config, data.task, len(data.X_train), args.epochs, spec=spec)
     store = open_store()
     run_id = create_run(store, ref, spec, cfg, args.name)
     print(f"{run_id}: training {spec.name} on {ref.name} ({data.task}), {cfg.epochs} epochs",

@@ -141,6 +141,8 @@ def prepare(bundle: DatasetBundle) -> PreparedData:
         y_full[idx_train], y_full[idx_test], classes, task)
     report.append(sentence)
 
+    y_mean, y_std = _target_stats(y_full[idx_train], task)
+
     def sens(idx):
         return frame.iloc[idx][bundle.sensitive].reset_index(drop=True)
 
@@ -152,4 +154,13 @@ def prepare(bundle: DatasetBundle) -> PreparedData:
         feature_names=list(names), feature_columns=list(cols), sensitive_train=sens(idx_train),
         sensitive_val=sens(idx_val), sensitive_test=sens(idx_test), preprocessor=pre,
         report=report, majority_baseline=majority, mean_baseline=mean_base,
-        majority_class=majority_class)
+        majority_class=majority_class, y_mean=y_mean, y_std=y_std)
+
+
+def _target_stats(y_train: np.ndarray, task: str) -> tuple[float | None, float | None]:
+    """Mean and std of a regression target's training rows (std 1 for a constant target)."""
+    if task != "regression" or len(y_train) == 0:
+        return None, None
+    y = y_train.astype(np.float64)
+    std = float(y.std())
+    return float(y.mean()), std if np.isfinite(std) and std > 1e-12 else 1.0

@@ -107,3 +107,12 @@ class PreparedData:
     # Regression: test-split error of always predicting the train mean: {mean, mae, rmse, r2}.
     mean_baseline: dict[str, float] | None = None
     majority_class: str | None = None  # the class the majority baseline always answers
+    # Regression: mean and standard deviation of the training target; the network learns the
+    # standardised target and its last module maps back to units (core.build.TargetScale).
+    y_mean: float | None = None
+    y_std: float | None = None
+
+    @property
+    def target_scale(self) -> tuple[float, float] | None:
+        """(mean, std) of the training target for regression, None for classification."""
+        return None if self.y_mean is None else (self.y_mean, self.y_std or 1.0)

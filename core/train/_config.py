@@ -76,12 +76,16 @@ def resolve_loss(task: str, loss: str) -> str:
     return _AUTO_LOSS[task] if loss == "auto" else loss
 
 
-def default_config(task: str, n_rows: int | None = None, **overrides) -> TrainConfig:
-    """Sensible settings for a task: Adam at 1e-3, 20 epochs, batch 256 (64 on small sets)."""
+def default_config(task: str, n_rows: int | None = None, spec=None, **overrides) -> TrainConfig:
+    """Settings for a first run that look at the data (see core.train.defaults for the rules).
+
+    `n_rows`: training rows (None when unknown); `spec`: the model, whose kind (dense, CNN,
+    recurrent) picks the learning rate. Early stopping on the validation split is on and
+    keeps the best weights; `overrides` win over every rule."""
+    from core.train.defaults import data_aware_defaults, model_kind
+
     allowed_losses(task)  # validates the task name
-    small = n_rows is not None and n_rows < 5_000
-    base = dict(optimizer="adam", lr=1e-3, batch_size=64 if small else 256, epochs=20,
-                # Regression targets are noisy in scale; Huber would hide outliers, MSE is standard.
-                loss="auto", seed=0)
+    kind = model_kind(spec) if spec is not None else "dense"
+    base = dict(data_aware_defaults(task, n_rows, kind).settings, loss="auto", seed=0)
     base.update(overrides)
     return TrainConfig(**base)

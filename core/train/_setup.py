@@ -208,17 +208,21 @@ def build_setup(spec, config: TrainConfig, data, device: str = "cpu", *,
     is set just before the weights are drawn, so the same config gives the same initial network
     in every loop. `schedule=False` leaves the learning rate to the caller (the LR range test,
     the tiny-batch check)."""
-    from core.build import build_model
+    from core.build import build_model, standardised_loss
     from core.spec import ModelSpec
 
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.model_validate(config)
     spec = spec if isinstance(spec, ModelSpec) else ModelSpec.model_validate(spec)
     seed_everything(cfg.seed)  # building the model draws the initial weights
-    model = build_model(spec, tuple(data.input_shape), data.task, data.n_outputs, device)
+    # Regression: the network ends with a fixed (mean, std) map back to the target's units, so
+    # every consumer sees units, while the loss compares standardised values (issue 12).
+    model = build_model(spec, tuple(data.input_shape), data.task, data.n_outputs, device,
+                        target_scale=getattr(data, "target_scale", None))
     apply_init(model, cfg.init)
     model.train()
-    loss_fn = make_loss(data.task, cfg, data.y_train, data.n_outputs, device)
-    per_example = make_loss(data.task, cfg, data.y_train, data.n_outputs, device, reduction="none")
+    loss_fn = standardised_loss(make_loss(data.task, cfg, data.y_train, data.n_outputs, device), model)
+    per_example = standardised_loss(
+        make_loss(data.task, cfg, data.y_train, data.n_outputs, device, reduction="none"), model)
     opt = make_optimizer(model.parameters(), cfg, device)
     n = len(data.y_train)
     n_use = n - 1 if n % cfg.batch_size == 1 and n > 1 else n

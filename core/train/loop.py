@@ -18,6 +18,7 @@ import torch
 from core.errors import LayerLabError
 from core.runs import EpochRow
 from core.train import _setup
+from core.train import defaults as _defaults
 from core.train._callbacks import LiveFairnessGap
 from core.train._checkpoint import checkpoint_dir, save_checkpoint
 from core.train._config import TrainConfig
@@ -135,6 +136,7 @@ class Trainer:
         self.data, self.task = data, data.task
         self.ts = _setup.build_setup(self.spec_dict, cfg, data, self.device)
         self.model, dev = self.ts.model, self.device
+        _defaults.use_one_thread_if_small(self.model)  # restored by train_run
         X = torch.from_numpy(data.X_train).float().to(dev)  # (n_train, *input_shape)
         Xv, yv = torch.from_numpy(data.X_val).float().to(dev), as_targets(data.y_val, data.task, dev)
         self.Xt = torch.from_numpy(data.X_test).float().to(dev)
@@ -221,7 +223,8 @@ def train_run(store, run_id: str, on_progress=None, hooks=()):
         store.set_status(run_id, "running")
     with RunLogHandler(store, run_id):
         try:
-            Trainer(store, run, on_progress, hooks).run()
+            with _defaults.thread_count_kept():  # small models train on one thread
+                Trainer(store, run, on_progress, hooks).run()
         except LayerLabError as exc:
             log.error("%s", exc)
             store.set_status(run_id, "failed", error=str(exc))

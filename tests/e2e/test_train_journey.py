@@ -74,6 +74,11 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     epochs.press("Enter")
     eventually(lambda: (load_workspace().train_config or {}).get("epochs") == 5000)
     wait_for_app(page)
+    # Early stopping is on by default (issue 12); this run is to be stopped by hand.
+    page.get_by_text("Advanced settings").click()
+    page.get_by_text("Early stopping", exact=True).click()
+    eventually(lambda: load_workspace().train_config["early_stopping"] is False)
+    wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
 
     # The run appears and its loss curve gains points over time.
@@ -83,7 +88,6 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     assert run_id and run_id.startswith("run-")
 
     # The rest of the page answers while the fragment keeps polling: change the seed.
-    page.get_by_text("Advanced settings").click()
     seed = page.get_by_role("spinbutton", name="Random seed", exact=True)
     seed.fill("7")
     seed.press("Enter")

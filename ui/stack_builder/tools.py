@@ -28,6 +28,8 @@ def preset_picker(modality: str) -> None:
                           help="A ready-made model for this kind of data. Loading one replaces "
                                "your current model (export it first to keep it).")
     st.caption(by_name[choice].description)
+    if by_name[choice].recommended:  # issue 12: a preset that needs other training settings
+        st.caption(f"Training: {by_name[choice].recommended}")
     if st.button("Load preset", key="llb_load_preset"):
         session.replace_spec(core_spec.get_preset(choice))
         st.rerun()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 KINDS = ("diverged", "overfitting", "underfitting", "lr_too_high", "lr_too_low", "dead_units",
          "vanishing_gradients", "exploding_gradients", "no_better_than_baseline",
-         "class_imbalance", "possible_leakage")
+         "class_imbalance", "possible_leakage", "no_better_than_linear")
 
 
 @dataclass
@@ -49,6 +49,9 @@ class RunFacts:
     # field filled in after the outcome was known).
     leaky_columns: list[str] = field(default_factory=list)
     class_weighted: bool = False  # a weighted loss has another scale than the class entropy
+    # Test score of a straight-line model on the same rows (core.audit.evaluate.linear_baseline).
+    linear_baseline: float | None = None
+    linear_model: str = ""
 
 
 def _finite(xs) -> list[float]:
@@ -173,3 +176,25 @@ def lr_too_low(f: RunFacts) -> Finding | None:
                    f"The training loss moved only {drop:.1%} from {tl[0]:.3f} to {tl[-1]:.3f} "
                    f"in {len(tl) - 1} epochs.",
                    "Raise the learning rate (try 10x larger), or use the learning-rate finder.")
+
+
+NO_BETTER_THAN_LINEAR_ADVICE = (
+    "Train longer (more epochs, early stopping keeps the best weights), try a learning rate 3× "
+    "higher or lower, or add L2 / dropout if the training score is far above the validation "
+    "score; if nothing helps, the straight-line model is the better choice for this data.")
+
+
+def no_better_than_linear(f: RunFacts) -> Finding | None:
+    """The network does not beat a straight-line model (said only when it beats the majority)."""
+    if f.test_metric is None or f.linear_baseline is None:
+        return None
+    if f.test_metric > f.linear_baseline:
+        return None
+    if f.baseline is not None and f.test_metric <= f.baseline + (0.005 if f.task != "regression" else 0.02):
+        return None  # "no better than the baseline" already says more
+    pct = f.task != "regression"
+    fmt = (lambda v: f"{v * 100:.1f} %") if pct else (lambda v: f"R² {v:.3f}")
+    return Finding("no_better_than_linear", "warning", "No better than a straight-line model",
+                   f"Your network gets {fmt(f.test_metric)} on the test rows; a straight-line "
+                   f"model ({f.linear_model or 'linear'}) gets {fmt(f.linear_baseline)} on the "
+                   "same rows.", NO_BETTER_THAN_LINEAR_ADVICE)

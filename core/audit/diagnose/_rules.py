@@ -7,7 +7,8 @@ from core.audit.diagnose._findings import Finding, RunFacts
 
 _RULES = (_f.diverged, _f.overfitting, _f.underfitting, _f.lr_too_high, _f.lr_too_low,
           _l.dead_units, _l.vanishing_gradients, _l.exploding_gradients,
-          _l.no_better_than_baseline, _l.class_imbalance, _l.possible_leakage)
+          _l.no_better_than_baseline, _l.class_imbalance, _l.possible_leakage,
+          _f.no_better_than_linear)
 
 
 def diagnose(facts: RunFacts) -> list[Finding]:

@@ -26,6 +26,7 @@ def facts_from_run(store, run, evaluation=None) -> RunFacts:
     else:
         baseline = evaluation.baseline.value if evaluation else data.majority_baseline
         test_metric = evaluation.value("accuracy") if evaluation else None
+    linear = _linear(store, run) if evaluation is not None else None
     return RunFacts(task=data.task, status=run.status,
                     train_loss=[e.train_loss for e in epochs], val_loss=[e.val_loss for e in epochs],
                     train_metric=[e.train_metric for e in epochs],
@@ -33,7 +34,16 @@ def facts_from_run(store, run, evaluation=None) -> RunFacts:
                     baseline=baseline, test_metric=test_metric, class_shares=shares,
                     dataset=str(run.dataset.get("name", "")),
                     leaky_columns=leaky_columns(bundle, data),
-                    class_weighted=(run.config or {}).get("class_weights") == "balanced")
+                    class_weighted=(run.config or {}).get("class_weights") == "balanced",
+                    linear_baseline=linear["value"] if linear else None,
+                    linear_model=linear["model"] if linear else "")
+
+
+def _linear(store, run) -> dict | None:
+    """The run's linear baseline (cached with it); None for a run without a test score."""
+    from core.audit.evaluate import linear_baseline
+
+    return linear_baseline(store, run) if run.test_metrics else None
 
 
 def diagnose_run(store, run_id: str, evaluation=None) -> list[Finding]:

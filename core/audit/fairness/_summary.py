@@ -30,7 +30,10 @@ def classification_summary(table: dict, disp: dict, positive: str) -> list[str]:
     if len(sel) >= 2:
         hi = max(sel, key=lambda r: r["selection_rate"])
         lo = min(sel, key=lambda r: r["selection_rate"])
-        ratio = disp.get("demographic_parity_ratio")
+        # The ratio of the two rates the sentence names (fairlearn's ratio also counts the
+        # small groups left out above, so it could name a number no group here shows).
+        ratio = (lo["selection_rate"] / hi["selection_rate"] if hi["selection_rate"]
+                 else disp.get("demographic_parity_ratio"))
         verdict = ("meets" if ratio is not None and ratio >= FOUR_FIFTHS else "falls short of")
         out.append(
             f"The model predicts '{positive}' for {_pct(hi['selection_rate'])} of {hi['group']} and "

@@ -40,16 +40,33 @@ def summary(curves: list[dict], clean: float, ref: float, task: str, space) -> s
     if not parts:
         return "No attack or corruption was measured."
     text = "; ".join(parts) + "."
-    worst = min((_point(c, ref) for c in attacks if _point(c, ref)), default=None,
-                key=lambda p: -p["metric"] if task == "regression" else p["metric"])
+    worst = strongest_attack(attacks, task)
     if worst is not None:
+        title, p = worst
+        at = f"({title} at {p['strength']:g}, the largest strength tried)"
         if task == "regression":
-            text += (f" The mean absolute error rises from {clean:.3g} to {worst['metric']:.3g} "
-                     "under the strongest attack.")
+            text += (f" The mean absolute error rises from {clean:.3g} to {p['metric']:.3g} "
+                     f"under the strongest attack {at}.")
         else:
-            text += (f" Accuracy falls from {100 * clean:.1f} % to {100 * worst['metric']:.1f} % "
-                     "under the strongest attack.")
+            text += (f" Accuracy falls from {100 * clean:.1f} % to {100 * p['metric']:.1f} % "
+                     f"under the strongest attack {at}.")
     return text
+
+
+def strongest_attack(attacks: list[dict], task: str) -> tuple[str, dict] | None:
+    """(title, point) of the most damaging attack at the largest strength tried.
+
+    "The strongest attack" is the largest strength on the curves, not the reference strength
+    the first sentences use: naming the reference point there understated the damage."""
+    ends = [(c["title"], max(c["points"], key=lambda p: p["strength"]))
+            for c in attacks if c["points"]]
+    ends = [(t, p) for t, p in ends if p.get("metric") is not None]
+    if not ends:
+        return None
+    top = max(p["strength"] for _, p in ends)
+    at_top = [(t, p) for t, p in ends if math.isclose(p["strength"], top)]
+    # Worst for the model: the highest error (regression) or the lowest accuracy.
+    return (max if task == "regression" else min)(at_top, key=lambda tp: tp[1]["metric"])
 
 
 def _label(data, value) -> str:

@@ -2,7 +2,7 @@ import json
 
 from core.__main__ import main
 from core.runs import open_store
-from core.train import TrainConfig
+from core.train import TrainConfig, default_config
 
 
 def _last_json(capsys):
@@ -31,7 +31,7 @@ def test_runs_json_lists_the_cli_run(capsys):
 def test_config_prints_the_default_config(capsys):
     assert main(["config", "--task", "binary"]) == 0
     cfg = TrainConfig.model_validate_json(capsys.readouterr().out)
-    assert cfg == TrainConfig(batch_size=256)
+    assert cfg == default_config("binary")  # the data-aware rules with the size unknown
 
 
 def test_bad_config_file_exits_2_with_a_message(tmp_path, capsys):

@@ -13,9 +13,12 @@ def test_every_field_has_a_plain_description_and_json_round_trips():
 
 
 def test_defaults_per_task_and_size():
-    cfg = default_config("binary")
-    assert (cfg.optimizer, cfg.lr, cfg.batch_size, cfg.epochs) == ("adam", 1e-3, 256, 20)
-    assert default_config("regression", n_rows=500).batch_size == 64
+    # Issue 12: the defaults look at the data (rules in core.train.defaults).
+    cfg = default_config("binary")  # size unknown
+    assert (cfg.optimizer, cfg.lr, cfg.batch_size, cfg.epochs, cfg.early_stopping) == (
+        "adam", 1e-3, 64, 100, True)
+    assert default_config("regression", n_rows=500).batch_size == 32
+    assert default_config("binary", n_rows=22_792).batch_size == 256
 
 
 def test_bounds_and_losses():

@@ -48,8 +48,7 @@ def layerlab_worker(name: str) -> dict:
     from core.data import prepared
     from core.runs import open_store
     from core.spec import default_preset_for, get_preset
-    from core.train import default_config, train_run
-    from core.train._submit import create_run
+    from core.train import create_run, default_config, train_run
 
     t0 = time.perf_counter()
     ref = _ref(name)

@@ -6,7 +6,8 @@ import torch
 from core.build import build_model, standardised_loss
 from core.data import DatasetRef, prepared
 from core.spec import get_preset
-from core.train import default_config, load_checkpoint
+from core.train import default_config
+from core.trained import load_network
 from core.train.defaults import data_aware_defaults, model_kind
 
 
@@ -77,7 +78,7 @@ def test_trained_regression_run_predicts_in_units_and_beats_the_mean(store, trai
                 early_stopping=True, patience=10)
     assert run.status == "finished"
     _, data = prepared(DatasetRef(name="diabetes"))
-    model = load_checkpoint(run)
+    model = load_network(run)
     assert float(model.target_scale.mean) == pytest.approx(data.y_mean, rel=1e-5)
     with torch.no_grad():
         pred = model(torch.from_numpy(data.X_test)).numpy().ravel()

@@ -9,6 +9,7 @@ from fairlearn.postprocessing import ThresholdOptimizer
 from core.audit.fairness import audit_run, compare_runs, group_labels, mitigate_run
 from core.audit.fairness._mitigate import FIT_PROGRESS, _Scores
 from core.errors import LayerLabError
+from core.train import read_checkpoint_meta
 from core.trained import load_network, load_trained, network_from_checkpoint, predict_outputs
 
 from .conftest import biased_ref, train_small
@@ -142,7 +143,9 @@ def test_live_gap_is_recorded_every_epoch(trained):
     data = _data(store, rid)
     pred = (predict_outputs(load_network(store.get_run(rid)), data.X_val, "binary") >= 0.5)
     groups = data.sensitive_val["sex"].to_numpy().astype(str)
-    last = rows[-1].extra
+    # The checkpoint holds the weights of the epoch it names (the best one under early stopping).
+    epoch = read_checkpoint_meta(store.get_run(rid).checkpoint_path)["epoch"]
+    last = next(r for r in rows if r.epoch == epoch).extra
     assert last["dp_diff"] == pytest.approx(demographic_parity_difference(
         data.y_val, pred.astype(int), sensitive_features=groups), abs=1e-6)
     assert last["eo_diff"] == pytest.approx(equalized_odds_difference(

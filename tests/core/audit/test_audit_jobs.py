@@ -8,15 +8,7 @@ from core.audit.progress import (CANCELLED, CANCELLING, AuditCancelled, Progress
                                  cancel_audit, run_audit)
 from core.audit.records import JobRecord, JobState
 from core.errors import LayerLabError
-from core.runs import open_store
 
-
-@pytest.fixture
-def store_and_run():
-    store = open_store()
-    rid = store.create_run(name="r", dataset={"name": "moons"}, dataset_hash="h", spec={},
-                           config={}, task="binary")
-    return store, rid
 
 
 def test_progress_then_result(store_and_run):

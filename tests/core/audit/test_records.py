@@ -12,7 +12,6 @@ from core.audit.records import (PLAIN_RECORDS, UNKNOWN_KIND, AuditKind, Evaluati
                                 FairnessRecord, JobRecord, JobState, LrFinderResult,
                                 MitigationRecord, kind_of, read_record, save_record)
 from core.errors import LayerLabError
-from core.runs import open_store
 
 ROOT = Path(__file__).resolve().parents[3]
 STORE_CALLS = {"save_audit": 1, "get_audit": 1, "audit_state": 3, "submit_audit": 5,
@@ -72,13 +71,6 @@ def test_an_unknown_kind_is_named():
         kind_of("shap")
     assert str(err.value) == UNKNOWN_KIND.format(kind="shap", known=", ".join(AuditKind))
 
-
-@pytest.fixture
-def store_and_run():
-    store = open_store()
-    rid = store.create_run(name="r", dataset={"name": "moons"}, dataset_hash="h", spec={},
-                           config={}, task="binary")
-    return store, rid
 
 
 # Payloads exactly as the code before typed records wrote them.

@@ -5,30 +5,13 @@ the fairness tests do, so each test reads the same runs.
 """
 import pytest
 
-from tests.core.audit.fairness.conftest import biased_ref, train_small
+# One LayerLab home per test module (store and checkpoints), shared with the fairness tests' setup.
+from tests.core.audit.fairness.conftest import (biased_ref, layerlab_home, shared_home,  # noqa: F401
+                                               store, train_small)
 
 
 @pytest.fixture(scope="module")
-def shared_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("trained_home")
-
-
-@pytest.fixture(autouse=True)
-def layerlab_home(shared_home, monkeypatch):
-    monkeypatch.setenv("LAYERLAB_HOME", str(shared_home))
-    monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
-    return shared_home
-
-
-@pytest.fixture
-def store(layerlab_home):
-    from core.runs import open_store
-
-    return open_store()
-
-
-@pytest.fixture(scope="module")
-def runs(shared_home):
+def runs(shared_home):  # noqa: F811 - the fixture imported above
     """{"plain", "threshold_optimizer", "exponentiated_gradient", "correlation_remover"} -> run id."""
     from core.audit.fairness import mitigate_run
     from core.runs import open_store

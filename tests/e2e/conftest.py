@@ -128,7 +128,7 @@ def wait_for_app(pg) -> None:
     pg.wait_for_selector('[data-testid="stApp"]')
     pg.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
 
 
 def nav(pg, title: str) -> None:

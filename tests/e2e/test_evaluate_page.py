@@ -39,8 +39,7 @@ EPOCH_JS = """() => {
 def trained(store, name: str, **config) -> str:
     """A finished run trained in this process (the workers are not what this test is about)."""
     from core.spec import get_preset
-    from core.train import TrainConfig, train_run
-    from core.train._submit import create_run
+    from core.train import TrainConfig, create_run, train_run
 
     cfg = TrainConfig(**{"epochs": 6, "batch_size": 32, **config})
     run_id = create_run(store, REF, get_preset("walkthrough_mlp"), cfg, name)
@@ -87,7 +86,8 @@ def two_runs(layerlab_home):
 
     store = open_store()
     slow = trained(store, "learning rate far too small", lr=1e-6, epochs=4)
-    healthy = trained(store, "healthy moons")  # the newest finished run: shown first
+    # Long enough to beat a straight-line model too (6 epochs only tie logistic regression).
+    healthy = trained(store, "healthy moons", epochs=30, lr=0.01)  # the newest finished run: shown first
     return store, slow, healthy
 
 

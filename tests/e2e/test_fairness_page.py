@@ -40,4 +40,4 @@ def test_summary_then_threshold_optimizer_shrinks_the_gap(page, app_url):
     text = result.inner_text()
     before, after = map(float, re.search(r"difference ([\d.]+) → ([\d.]+)", text).groups())
     assert after < before
-    page.get_by_text("Before and after").wait_for()
+    page.get_by_text("Before and after", exact=True).wait_for()  # the heading, not the progress text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from core.audit.evaluate import TIE as LINEAR_TIE  # one tie rule for the page and the diagnosis
 
 KINDS = ("diverged", "overfitting", "underfitting", "lr_too_high", "lr_too_low", "dead_units",
          "vanishing_gradients", "exploding_gradients", "no_better_than_baseline",
@@ -188,7 +189,7 @@ def no_better_than_linear(f: RunFacts) -> Finding | None:
     """The network does not beat a straight-line model (said only when it beats the majority)."""
     if f.test_metric is None or f.linear_baseline is None:
         return None
-    if f.test_metric > f.linear_baseline:
+    if f.test_metric > f.linear_baseline + LINEAR_TIE:
         return None
     if f.baseline is not None and f.test_metric <= f.baseline + (0.005 if f.task != "regression" else 0.02):
         return None  # "no better than the baseline" already says more

@@ -6,9 +6,9 @@ run's checkpoint on its test split and keeps the result with the run.
 """
 from core.audit.evaluate._metrics import (Evaluation, Metric, classification_report,
                                           proba_matrix, regression_report)
-from core.audit.evaluate._baseline import fit_linear_baseline, linear_baseline
+from core.audit.evaluate._baseline import TIE, fit_linear_baseline, linear_baseline
 from core.audit.evaluate._run import AUDIT_KIND, evaluate_model, evaluate_outputs, evaluate_run
 
 __all__ = ["AUDIT_KIND", "Evaluation", "Metric", "classification_report", "regression_report",
            "proba_matrix", "evaluate_model", "evaluate_outputs", "evaluate_run",
-           "linear_baseline", "fit_linear_baseline"]
+           "linear_baseline", "fit_linear_baseline", "TIE"]

@@ -44,6 +44,10 @@ def fit_linear_baseline(data) -> dict:
     return {"model": name, "metric": metric, "value": float(model.score(X_test, data.y_test))}
 
 
+# Scores closer than this are a tie: the network's score is a float32 mean, the line's float64.
+TIE = 1e-6
+
+
 def _fmt(metric: str, value: float) -> str:
     return f"{value * 100:.1f} %" if metric == "accuracy" else f"R² {value:.3f}"
 
@@ -82,5 +86,5 @@ def linear_baseline(store, run) -> dict:
     network = (run.test_metrics or {}).get(base["metric"])
     diff = None if network is None else network - base["value"]
     return {**base, "network": network, "difference": diff,
-            "beats": None if diff is None else diff > 0,
+            "beats": None if diff is None else diff > TIE,
             "sentence": describe(base, network)}

@@ -132,8 +132,8 @@ def test_evaluate_page_explains_a_run(two_runs, page, app_url, tmp_path):
     page.get_by_role("link", name="Compare this run with others").click()
     page.wait_for_url("**/compare**")
     wait_for_app(page)
-    page.get_by_text("Learning rate 1e-06 → 0.001").wait_for()
-    page.get_by_text("Epochs 4 → 6").wait_for()
+    page.get_by_text("Learning rate 1e-06 → 0.01").wait_for()
+    page.get_by_text("Epochs 4 → 30").wait_for()
     page.wait_for_function("(n) => new URLSearchParams(location.search).get('runs') === n",
                            arg=f"{slow},{healthy}")
     page.get_by_test_id("stDataFrame").wait_for()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+
 from core.audit.evaluate import TIE as LINEAR_TIE  # one tie rule for the page and the diagnosis
 
 KINDS = ("diverged", "overfitting", "underfitting", "lr_too_high", "lr_too_low", "dead_units",

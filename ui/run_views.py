@@ -46,6 +46,10 @@ def format_duration(seconds: float | None) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+EARLY_STOP_NOTE = (" · stopped early: the validation loss had stopped improving, so the weights "
+                   "of its best epoch are kept")
+
+
 def progress(run: Any) -> tuple[float, str]:
     """Fraction done (0..1) and a sentence: 'Epoch 3 / 20 · batch 12 / 40 · about 8 s left'."""
     if run.status == "queued":
@@ -64,6 +68,8 @@ def progress(run: Any) -> tuple[float, str]:
         text += f" · batch {in_epoch} / {spe}"
     if run.status == "running" and run.eta_s is not None:
         text += f" · about {format_duration(run.eta_s)} left"
+    if run.status == "finished" and epoch < total:
+        text += EARLY_STOP_NOTE
     return fraction, text
 
 

@@ -106,8 +106,6 @@ def run_study(store, study_id: str, on_trial=None) -> None:
     study = optuna.load_study(study_name=study_id, storage=optuna_storage(store),
                               sampler=_sampler(definition), pruner=_pruner(definition))
     set_state(study, "running")
-    if not study.trials:
-        study.enqueue_trial(_first_params(definition))
     t0, done, stopped = time.monotonic(), 0, False
     try:
         while definition.trials is None or done < definition.trials:
@@ -116,6 +114,8 @@ def run_study(store, study_id: str, on_trial=None) -> None:
             if study.user_attrs.get("stop_requested"):  # read from the database each time
                 stopped = True
                 break
+            if not study.trials:
+                study.enqueue_trial(_first_params(definition))
             line = run_trial(store, study, definition)
             done += 1
             if on_trial:

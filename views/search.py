@@ -71,10 +71,18 @@ def use_best(study_id: str) -> None:
     st.session_state["search_used"] = study_id
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _importances(study_id: str, n_trials: int) -> dict:
+    """Parameter importances of a finished study (a forest fit: worth keeping, not redoing every poll)."""
+    from core.search import importances
+
+    return importances(store, study_id)
+
+
 @st.fragment(run_every=2.0)
 def live(study_id: str) -> None:
     from core.plots.search import best_so_far_figure
-    from core.search import describe, importances, request_stop, study_summary
+    from core.search import describe, request_stop, study_summary
 
     s = study_summary(store, study_id)
     c = s.counts
@@ -96,7 +104,8 @@ def live(study_id: str) -> None:
     st.plotly_chart(best_so_far_figure(trials, s.best_so_far(), s.objective_label), width="stretch")
     st.caption("Each dot is one trial's score (grey: stopped early at that score); the orange "
                "line is the best finished trial so far.")
-    for line in describe(s, importances(store, study_id) if s.state != "running" else None):
+    done = s.state not in ("queued", "running")
+    for line in describe(s, _importances(study_id, len(s.trials)) if done else None):
         st.markdown("- " + md(line))
     rows = [{"trial": t.number, "run": t.run_id, "state": t.state + (
         f" at epoch {t.pruned_epoch}" if t.pruned_epoch else "") + (

@@ -132,6 +132,8 @@ def create_study(store, definition: StudyDef) -> str:
             break
         except optuna.exceptions.DuplicatedStudyError:
             continue
+    else:
+        raise LayerLabError(f"Could not find a free search id after {n}; try again.")
     study.set_user_attr("definition", definition.model_dump(mode="json"))
     study.set_user_attr("state", "queued")
     return study_id

@@ -10,7 +10,7 @@ sentences; `request_stop` stops it. Optuna is imported only inside functions.
 """
 from __future__ import annotations
 
-from core.search._run import AUDIT_KIND, TRIAL_KIND, PruningHook, run_study
+from core.search._run import AUDIT_KIND, TRIAL_RUN, PruningHook, run_study
 from core.search._space import (ParamRange, apply_params, current_values, default_space,
                                 parse_param, searchable)
 from core.search._study import (DEFAULT_TRIALS, OBJECTIVE_LABEL, StudyDef, create_study,
@@ -23,7 +23,7 @@ __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook",
            "study_def_from_run", "default_space", "parse_param", "searchable", "apply_params",
            "current_values", "create_study", "submit_search", "run_study", "study_summary",
            "describe", "importances", "request_stop", "require_best", "list_studies", "load_study",
-           "optuna_storage", "best_settings", "DEFAULT_TRIALS", "OBJECTIVE_LABEL", "TRIAL_KIND",
+           "optuna_storage", "best_settings", "DEFAULT_TRIALS", "OBJECTIVE_LABEL", "TRIAL_RUN",
            "AUDIT_KIND"]
 
 

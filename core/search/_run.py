@@ -21,8 +21,8 @@ from core.train import TrainHooks
 
 log = logging.getLogger(__name__)
 
-TRIAL_KIND = "trial"
-AUDIT_KIND = AuditKind.SEARCH_TRIAL.value
+TRIAL_RUN = "trial"  # the kind of run a trial is (a run kind, not an audit kind)
+AUDIT_KIND = AuditKind.SEARCH_TRIAL
 
 
 class PruningHook(TrainHooks):
@@ -146,7 +146,7 @@ def run_trial(store, study, definition) -> str:
         trial.set_user_attr("error", str(exc))
         study.tell(trial, state=optuna.trial.TrialState.FAIL)
         return f"trial {trial.number}: failed before training: {exc}"
-    store.update_run(run_id, kind=TRIAL_KIND, notes=note)
+    store.update_run(run_id, kind=TRIAL_RUN, notes=note)
     trial.set_user_attr("run_id", run_id)
     hook = PruningHook(trial, definition.objective, definition.dp_bound)
     run = train_run(store, run_id, hooks=[hook])

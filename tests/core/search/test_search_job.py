@@ -6,7 +6,7 @@ import pytest
 from core.data import DatasetRef
 from core.jobs import LocalJobRunner
 from core.runs import open_store
-from core.search import TRIAL_KIND, make_study_def, parse_param, request_stop, study_summary, submit_search
+from core.search import TRIAL_RUN, make_study_def, parse_param, request_stop, study_summary, submit_search
 from core.spec import get_preset
 from core.train import TrainConfig
 
@@ -43,5 +43,5 @@ def test_a_study_runs_as_one_job_and_stop_ends_it(runner):
     request_stop(store, runner, sid)
     s = _wait(lambda: (x := study_summary(store, sid)).state == "stopped" and x, "the study to stop")
     run = store.get_run(first[0].run_id)
-    assert run.kind == TRIAL_KIND and run.status == "stopped" and run.epoch < 400
+    assert run.kind == TRIAL_RUN and run.status == "stopped" and run.epoch < 400
     assert len(s.trials) == 1 and s.trials[0].state == "failed" and s.trials[0].status == "stopped"

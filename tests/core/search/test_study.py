@@ -7,7 +7,7 @@ import pytest
 from core.data import DatasetRef, prepared
 from core.errors import LayerLabError
 from core.runs import open_store
-from core.search import (AUDIT_KIND, TRIAL_KIND, best_settings, create_study, describe,
+from core.search import (AUDIT_KIND, TRIAL_RUN, best_settings, create_study, describe,
                          make_study_def, parse_param, request_stop, require_best, run_study,
                          study_summary)
 from core.search.messages import ALL_DIVERGED, PRUNED_NOTE, STOPPED_BY_USER
@@ -74,7 +74,7 @@ def test_pruned_trials_are_recorded_with_their_epoch(study):
 def test_trials_are_runs_linked_to_the_study(study):
     store, sid, default = study
     s = study_summary(store, sid)
-    trial_runs = [r for r in store.list_runs() if r.kind == TRIAL_KIND]
+    trial_runs = [r for r in store.list_runs() if r.kind == TRIAL_RUN]
     assert sorted(r.id for r in trial_runs) == sorted(t.run_id for t in s.trials)
     for t in s.trials:
         rec = store.get_audit(t.run_id, AUDIT_KIND)
@@ -98,7 +98,7 @@ def test_optunas_storage_is_the_run_store_database(study):
     storage = optuna.storages.RDBStorage(store.url, skip_compatibility_check=True)
     loaded = optuna.load_study(study_name=sid, storage=storage)
     assert len(loaded.trials) == 8
-    assert open_store(store.url).get_run(next(iter(attr_ids))).kind == TRIAL_KIND  # store still opens
+    assert open_store(store.url).get_run(next(iter(attr_ids))).kind == TRIAL_RUN  # store still opens
 
 
 def test_a_study_whose_trials_all_diverge_says_so():

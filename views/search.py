@@ -84,7 +84,7 @@ def live(study_id: str) -> None:
     from core.plots.search import best_so_far_figure
     from core.search import describe, request_stop, study_summary
 
-    s = study_summary(store, study_id)
+    s = study_summary(store, study_id, runner)
     c = s.counts
     st.markdown(f"**{study_id}** is **{s.state}**: {c['complete']} finished, {c['pruned']} "
                 f"stopped early (pruned), {c['failed']} failed, {c['running']} running. "

@@ -6,8 +6,8 @@ import math
 from pydantic import BaseModel, Field
 
 from core.errors import LayerLabError
-from core.search._study import OBJECTIVE_LABEL, StudyDef, load_study, study_def
-from core.search.messages import ALL_DIVERGED, NO_TRIAL_FINISHED, TIME_TOO_SHORT
+from core.search._study import OBJECTIVE_LABEL, StudyDef, load_study, set_state, study_def
+from core.search.messages import ALL_DIVERGED, JOB_ENDED, NO_TRIAL_FINISHED, TIME_TOO_SHORT
 
 
 class TrialInfo(BaseModel):
@@ -61,9 +61,26 @@ def _trial_info(t) -> TrialInfo:
                      dp_diff=attrs.get("dp_diff"), feasible=attrs.get("violation", 0.0) <= 0)
 
 
-def study_summary(store, study_id: str) -> StudySummary:
-    """The study as it stands now (readable while it runs)."""
+def _job_ended(study, runner) -> str | None:
+    """Why the study's job ended while the study still says queued/running (a killed worker)."""
+    job_id = study.user_attrs.get("job_id")
+    if runner is None or not job_id or study.user_attrs.get("state") not in ("queued", "running"):
+        return None
+    try:
+        job = runner.status(job_id)
+    except LayerLabError:
+        return None
+    if job.status in ("failed", "cancelled", "done"):
+        return JOB_ENDED.format(why=job.error or "its worker process stopped")
+    return None
+
+
+def study_summary(store, study_id: str, runner=None) -> StudySummary:
+    """The study as it stands now (readable while it runs). With `runner`, a study whose job
+    died is reported as failed, with the reason, instead of running for ever."""
     study = load_study(store, study_id)
+    if (why := _job_ended(study, runner)) is not None:
+        set_state(study, "failed", why)
     definition = study_def(study)
     trials = [_trial_info(t) for t in study.get_trials(deepcopy=False)]
     counts = {k: sum(t.state == k for t in trials) for k in ("complete", "pruned", "failed", "running")}

@@ -36,3 +36,5 @@ PRUNED_NOTE = ("Search {study_id}, trial {number}: pruned at epoch {epoch} — i
                "{metric} was worse than the median of earlier trials at that epoch.")
 TRIAL_NOTE = "Search {study_id}, trial {number}."
 STOPPED_BY_USER = "Stopped by you after {done} trials."
+JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "
+             "start a new search to go on.")

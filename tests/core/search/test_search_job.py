@@ -45,3 +45,27 @@ def test_a_study_runs_as_one_job_and_stop_ends_it(runner):
     run = store.get_run(first[0].run_id)
     assert run.kind == TRIAL_RUN and run.status == "stopped" and run.epoch < 400
     assert len(s.trials) == 1 and s.trials[0].state == "failed" and s.trials[0].status == "stopped"
+
+
+class _DeadJobRunner:
+    """A runner whose every job has failed (its worker was killed)."""
+
+    def status(self, job_id):
+        from core.jobs import JobStatus
+
+        return JobStatus(id=job_id, name="search", args={}, run_id=None, status="failed",
+                         error="The worker process stopped unexpectedly.")
+
+
+def test_a_study_whose_job_died_reads_as_failed():
+    from core.search import create_study, load_study
+    from core.search.messages import JOB_ENDED
+
+    store = open_store()
+    sid = create_study(store, make_study_def(DatasetRef(name="moons"), MLP, TrainConfig(epochs=2),
+                                             trials=2))
+    load_study(store, sid).set_user_attr("job_id", "job-9")
+    assert study_summary(store, sid).state == "queued"  # without a runner nothing is checked
+    s = study_summary(store, sid, _DeadJobRunner())
+    assert s.state == "failed"
+    assert s.message == JOB_ENDED.format(why="The worker process stopped unexpectedly.")

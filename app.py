@@ -16,6 +16,7 @@ def run() -> None:
             st.Page("views/build.py", title="Build", icon=":material/layers:"),
             st.Page("views/train.py", title="Train", icon=":material/model_training:"),
             st.Page("views/experiments.py", title="Experiments", icon=":material/science:"),
+            st.Page("views/search.py", title="Search", icon=":material/travel_explore:"),
         ],
         "Audit": [
             st.Page("views/evaluate.py", title="Evaluate", icon=":material/fact_check:"),

@@ -59,9 +59,10 @@ def test_kind_constants_of_the_audits_are_members():
     from core.audit.stress._advtrain import AUDIT_KIND as adversarial
     from core.audit.checklist import CHECKS
     from core.audit.evaluate._baseline import AUDIT_KIND as linear
+    from core.search import AUDIT_KIND as search_trial
 
     kinds = {diagnosis, evaluation, explain, MITIGATION, fairness, mitigate, stress, adversarial,
-             kind_of(intervals_kind("sex")), linear, *CHECKS}
+             kind_of(intervals_kind("sex")), linear, search_trial, *CHECKS}
     assert kinds == set(AuditKind)
     assert intervals_kind("sex") == "fairness_ci:sex"  # the stored key is unchanged
 

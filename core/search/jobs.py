@@ -1,0 +1,8 @@
+"""The "search" job: a worker runs a whole study, one trial after another."""
+from __future__ import annotations
+
+
+def search_job(args: dict, *, store, job_id: str, run_id: str | None) -> None:
+    from core.search import run_study
+
+    run_study(store, args["study_id"])

@@ -1,0 +1,40 @@
+"""Messages of the hyperparameter search that people read, as named templates (tests import these)."""
+from __future__ import annotations
+
+UNKNOWN_PARAM = ("There is no setting '{name}' to search for this model. Searchable settings: "
+                 "{known}.")
+BAD_PARAM_SYNTAX = ("Cannot read the search range '{text}'. Write NAME=LOW:HIGH (add :log for a "
+                    "log scale), e.g. lr=1e-4:1e-1:log or units_1=16:256, or NAME=A,B,C for "
+                    "choices, e.g. optimizer=adam,sgd_momentum.")
+EMPTY_RANGE = ("The range of '{name}' is empty: {low} to {high} holds no value to try. Give two "
+               "different ends, the smaller first.")
+INVERTED_RANGE = ("The range of '{name}' is inverted: {low} is above {high}. Put the smaller "
+                  "value first, e.g. {name}={high}:{low}.")
+OUT_OF_BOUNDS = "The range of '{name}' must stay within {lo} to {hi}; got {low} to {high}."
+LOG_NEEDS_POSITIVE = ("A log range needs both ends above 0; '{name}' starts at {low}. Drop :log "
+                      "or start above 0.")
+BAD_CHOICE = "'{value}' is not a possible {name}; choose among {allowed}."
+NO_CHOICES = "The search range of '{name}' lists no choice; give at least one, e.g. {example}."
+ZERO_BUDGET = ("A search needs a budget above 0: got {what}. Give --trials (how many settings "
+               "to try) and/or --timeout (seconds), e.g. --trials 10.")
+NOTHING_TO_SEARCH = "Pick at least one setting to search (for example the learning rate)."
+NO_SUCH_STUDY = "There is no search '{study_id}' in the run store."
+FROM_FAILED_RUN = ("Run {run_id} {status}, so its settings are not a starting point to search "
+                   "around: {error} Start from a run that finished, or from a preset.")
+NO_FAIRNESS_COLUMN = ("Optimising accuracy under a fairness bound needs a sensitive column and a "
+                      "binary target; {dataset} has {what}. Choose another objective or set a "
+                      "sensitive column on the Data page.")
+OBJECTIVE_TASK = "The objective '{objective}' does not fit a {task} task; choose one of {allowed}."
+ALL_DIVERGED = ("Every trial of search {study_id} diverged (the loss blew up), so no setting can "
+                "be recommended. Lower the learning-rate range, e.g. lr={low:.0e}:{high:.0e}:log, "
+                "and check that the inputs are scaled.")
+NO_TRIAL_FINISHED = ("No trial of search {study_id} finished ({counts}), so there is no best "
+                     "setting yet. {why}")
+TIME_TOO_SHORT = ("{trials} trials will not fit in {timeout:.0f} s: the search stops at the time "
+                  "limit and reports the best of the trials it finished.")
+PRUNED_NOTE = ("Search {study_id}, trial {number}: pruned at epoch {epoch} — its validation "
+               "{metric} was worse than the median of earlier trials at that epoch.")
+TRIAL_NOTE = "Search {study_id}, trial {number}."
+STOPPED_BY_USER = "Stopped by you after {done} trials."
+JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "
+             "start a new search to go on.")

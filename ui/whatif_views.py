@@ -23,19 +23,30 @@ def editor(space, base, run_id: str, row: int) -> dict:
             key = f"wi_{run_id}_{row}_{name}"
             label = name + (" (sensitive)" if name in space.sensitive else "")
             if col.kind == "categorical":
-                value = cell.selectbox(label, col.categories, index=col.categories.index(now)
-                                       if now in col.categories else 0, key=key)
-            elif col.integer:
-                value = float(cell.number_input(label, int(col.low), int(col.high),
-                                                int(round(now)), step=1, key=key,
-                                                help=f"{col.show(col.low)} to {col.show(col.high)} "
-                                                     "in the training rows"))
+                # A test row may hold a category the training rows never had: it is shown, kept
+                # as it is, and cannot be chosen for another row.
+                options = col.categories + ([now] if now not in col.categories else [])
+                value = cell.selectbox(label, options, index=options.index(now), key=key,
+                                       format_func=lambda c, seen=col.categories: c if c in seen
+                                       else f"{c} (not seen in training)")
             else:
-                value = cell.number_input(label, float(col.low), float(col.high), float(now), key=key,
-                                          help=f"{col.low:.4g} to {col.high:.4g} in the training rows")
-            if value != now:
+                value = _number(cell, label, col, now, key)
+            if value is not None and value != now:
                 changes[name] = value
     return changes
+
+
+def _number(cell, label: str, col, now: float, key: str):
+    """A number box bounded by the training range (empty when the row has no value); None
+    unless the user moved it (a test value outside the range is shown at the nearest end)."""
+    tip = f"{col.show(col.low)} to {col.show(col.high)} in the training rows"
+    shown = None if pd.isna(now) else min(max(float(now), col.low), col.high)
+    if col.integer:
+        shown = None if shown is None else int(round(shown))
+        value = cell.number_input(label, int(col.low), int(col.high), shown, step=1, key=key, help=tip)
+    else:
+        value = cell.number_input(label, float(col.low), float(col.high), shown, key=key, help=tip)
+    return None if value is None or value == shown else float(value)
 
 
 def _card(box, title: str, pred: dict) -> None:

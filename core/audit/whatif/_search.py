@@ -58,7 +58,9 @@ def _cost(space: EditSpace, base, edit: dict) -> float:
     cost = 0.0
     for c, v in edit.items():
         col = space.columns[c]
-        cost += 1.0 if col.kind == "categorical" else abs(v - float(base[c].iloc[0])) / col.std
+        start = float(base[c].iloc[0]) if col.kind == "numeric" else 0.0
+        # A category, or a number where the row had none, counts as one whole change.
+        cost += 1.0 if col.kind == "categorical" or np.isnan(start) else abs(v - start) / col.std
     return cost
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.cli import print_json
 from core.errors import LayerLabError
 
+NEEDS_ROW = "Say which test row to flip with --row N (or ask for --by-group)."
 BAD_SET = "--set takes COLUMN=VALUE (e.g. --set hours-per-week=45); got '{text}'."
 
 
@@ -22,7 +23,7 @@ def register(kinds) -> None:
 
     p = kinds.add_parser("counterfactual", help="the smallest changes that flip a test row's answer")
     p.add_argument("run_id", metavar="RUN_ID")
-    p.add_argument("--row", type=int, required=True, help="position in the test split")
+    p.add_argument("--row", type=int, default=None, help="position in the test split")
     p.add_argument("--count", type=int, default=3, help="how many counterfactuals (default 3)")
     p.add_argument("--lock", action="append", default=[], metavar="COLUMN",
                    help="a column that must not change (sensitive and age-like ones always are)")
@@ -30,6 +31,9 @@ def register(kinds) -> None:
                    help="allow an age-like column to change")
     p.add_argument("--target", default=None,
                    help="class to reach (multiclass), or LOW:HIGH for regression")
+    p.add_argument("--by-group", action="store_true",
+                   help="instead of one row: changes needed per sensitive group, over rejected rows")
+    p.add_argument("--rows", type=int, default=50, help="rejected rows sampled with --by-group")
     p.add_argument("--json", action="store_true", help="end with one JSON object")
     p.set_defaults(func=_counterfactual)
 
@@ -63,9 +67,33 @@ def _whatif(args) -> int:
     return 0
 
 
+def _by_group(args) -> int:
+    from core.audit.whatif import counterfactuals_by_group
+    from core.runs import open_store
+
+    result = counterfactuals_by_group(open_store(), args.run_id, rows=args.rows)
+    print(f"{result['column']:<16}{'rows':>6}{'flipped':>9}{'mean changes (95 % CI)':>26}"
+          f"{'mean size (95 % CI)':>24}")
+    for g in result["groups"]:
+        changes = size = "-"
+        if g["mean_changes"] is not None:
+            changes = f"{g['mean_changes']:.2f} ({g['ci_low']:.2f}-{g['ci_high']:.2f})"
+            size = f"{g['mean_distance']:.2f} ({g['distance_ci_low']:.2f}-{g['distance_ci_high']:.2f})"
+        print(f"{g['group']:<16}{g['n']:>6}{g['n_flipped']:>9}{changes:>26}{size:>24}")
+    print(result["sentence"])
+    if args.json:
+        print_json(result)
+    return 0
+
+
 def _counterfactual(args) -> int:
     from core.audit.whatif import counterfactuals
     from core.runs import open_store
+
+    if args.by_group:
+        return _by_group(args)
+    if args.row is None:
+        raise LayerLabError(NEEDS_ROW)
 
     result = counterfactuals(open_store(), args.run_id, args.row, count=args.count,
                              lock=args.lock, unlock=args.unlock, target=args.target)

@@ -4,7 +4,8 @@ import streamlit as st
 
 from core.audit.whatif import compare, counterfactuals, default_locks, sensitive_flip
 from core.errors import LayerLabError
-from core.plots.errors import cohort_figure
+from core.audit.errors import error_grid
+from core.plots.errors import cohort_figure, grid_figure
 from ui import whatif_views as wv
 from ui.resources import get_store
 from ui.run_views import NO_TRAINED_MODEL, pick_run, stop_without_runs
@@ -98,5 +99,22 @@ with errors_tab:
                "number opens it in the editor on the first tab.")
     frame = space.test_frame().iloc[cohort["rows"]][list(space.columns)]
     st.dataframe(frame.rename_axis("row").head(500), width="stretch")
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox("Row of this group", cohort["rows"][:500], key=f"whatif_pick_{run_id}")
+    right.button("Open in the editor", on_click=st.session_state.update, kwargs={"whatif_row": chosen},
+                 help="Sets the row of the 'Edit a row' tab; switch to it to change the row.")
+
+    st.subheader("Error rate over two columns")
+    cols = list(space.columns)
+    left, right = st.columns(2)
+    # Default: the first number across and the first category down (else the next column).
+    kinds = [space.columns[c].kind for c in cols]
+    down = next((i for i, k in enumerate(kinds) if i and k == "categorical"), min(1, len(cols) - 1))
+    x = left.selectbox("Across", cols, index=0, key=f"whatif_gx_{run_id}")
+    y = right.selectbox("Down", cols, index=down, key=f"whatif_gy_{run_id}")
+    try:
+        st.plotly_chart(grid_figure(error_grid(store, run_id, x, y, model=space.model)), width="stretch")
+    except LayerLabError as exc:
+        st.warning(str(exc))
     st.caption("Next: open a row of the worst group in the editor, ask what would flip it, and "
                "see on the Fairness page whether these groups line up with a sensitive attribute.")

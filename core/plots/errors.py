@@ -28,3 +28,20 @@ def cohort_figure(result: dict):
         height=120 + 45 * len(cohorts), margin={"l": 10, "r": 10, "t": 30, "b": 10},
         yaxis={"automargin": True})
     return fig
+
+
+def grid_figure(grid: dict):
+    """The error rate over two columns as a heatmap; hover gives each cell's row count."""
+    import plotly.graph_objects as go
+
+    pct = grid["task"] != "regression"
+    scale = 100 if pct else 1
+    z = [[None if r is None else r * scale for r in row] for row in grid["rate"]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=grid["x_labels"], y=grid["y_labels"], colorscale="Reds", customdata=grid["n"],
+        colorbar={"title": "error %" if pct else "mean abs error"},
+        hovertemplate=f"{grid['x']}: %{{x}}<br>{grid['y']}: %{{y}}<br>%{{z:.1f}}"
+                      + (" %" if pct else "") + "<br>%{customdata} rows<extra></extra>"))
+    fig.update_layout(xaxis_title=grid["x"], yaxis_title=grid["y"], height=420,
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig

@@ -74,3 +74,20 @@ def test_images_are_refused(digits):
     with pytest.raises(LayerLabError) as err:
         error_analysis(store, run_id, model=model)
     assert str(err.value) == FOR_TABLES_ONLY.format(run_id=run_id, modality="image")
+
+
+def test_error_grid_cells_are_recomputed_by_hand(adult):
+    from core.audit.errors import SAME_COLUMN, error_grid
+
+    store, run_id, model = adult
+    grid = error_grid(store, run_id, "capital-gain", "sex", model=model)
+    assert grid["x_labels"] == ["≤ 0", "> 0"] and grid["y_labels"] == ["Male", "Female"]
+    assert sum(map(sum, grid["n"])) == len(model.data.y_test)
+    frame = EditSpace(model).test_frame()
+    wrong = model.labels("test") != model.data.y_test
+    cell = (frame["capital-gain"] > 0).to_numpy() & (frame["sex"] == "Female").to_numpy()
+    assert grid["n"][1][1] == int(cell.sum())
+    assert grid["rate"][1][1] == pytest.approx(wrong[cell].mean())
+    with pytest.raises(LayerLabError) as err:
+        error_grid(store, run_id, "age", "age", model=model)
+    assert str(err.value) == SAME_COLUMN.format(column="age")

@@ -24,6 +24,7 @@ def run() -> None:
             st.Page("views/fairness.py", title="Fairness", icon=":material/balance:"),
             st.Page("views/explain.py", title="Explain", icon=":material/psychology:"),
             st.Page("views/stress.py", title="Stress test", icon=":material/bolt:"),
+            st.Page("views/whatif.py", title="What if", icon=":material/alt_route:"),
         ],
     }
     st.navigation(pages).run()

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import importlib
 
-_KINDS = ("core.cli.audit_fairness", "core.cli.audit_explain", "core.cli.audit_stress")
+_KINDS = ("core.cli.audit_fairness", "core.cli.audit_explain", "core.cli.audit_stress",
+          "core.cli.audit_whatif")
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("audit", help="audit a trained run (fairness, explain, stress)")
+    parser = sub.add_parser("audit", help="audit a trained run (fairness, explain, stress, whatif, counterfactual, errors)")
     kinds = parser.add_subparsers(dest="audit_kind", required=True, metavar="KIND")
     for name in _KINDS:
         try:

@@ -147,3 +147,34 @@ def fit_transform(bundle: DatasetBundle, idx_train: np.ndarray):
     sentences += left_out
     sentences.append(f"The model gets {X.shape[1]} {plural(X.shape[1], 'input')}.")
     return X, pre, names, cols, sentences
+
+
+NOT_TABULAR_ROWS = ("Only table rows can be re-preprocessed: this dataset holds {modality} "
+                    "examples, which have no columns to edit.")
+
+
+def transform_rows(data, rows: pd.DataFrame) -> np.ndarray:
+    """Rows in the user's columns (a slice or an edited copy of bundle.frame) to model inputs
+    (n, n_inputs) float32, with the run's preprocessor as fitted on its training rows.
+
+    The same conversion as `fit_transform` (numbers as floats, categories as text with missing
+    as its own category), so an unedited row gives exactly its row of X_train/X_val/X_test.
+    """
+    pre = data.preprocessor
+    if pre is None:
+        raise DataError(NOT_TABULAR_ROWS.format(modality="image or sequence"))
+    inputs = pd.DataFrame(index=rows.index)
+    for name, _, columns in pre.transformers_:
+        for col in columns if name in ("num", "cat") else []:
+            inputs[col] = (rows[col].to_numpy(dtype=np.float64) if name == "num"
+                           else _category_text(rows[col]))
+    return np.asarray(pre.transform(inputs), dtype=np.float32)
+
+
+def input_column_kinds(data) -> dict[str, str]:
+    """The user's columns that are model inputs, in preprocessor order: name -> numeric | categorical."""
+    pre = data.preprocessor
+    if pre is None:
+        return {}
+    return {col: "numeric" if name == "num" else "categorical"
+            for name, _, columns in pre.transformers_ if name in ("num", "cat") for col in columns}

@@ -24,6 +24,7 @@ def run() -> None:
             st.Page("views/explain.py", title="Explain", icon=":material/psychology:"),
             st.Page("views/stress.py", title="Stress test", icon=":material/bolt:"),
         ],
+        "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:")],
     }
     st.navigation(pages).run()
 

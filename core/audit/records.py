@@ -38,6 +38,7 @@ class AuditKind(StrEnum):
     OVERFIT_CHECK = "overfit_check"  # tiny-batch check job
     LR_FINDER = "lr_finder"  # learning-rate range test job
     LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
+    EXPORT = "export"  # the export job (files under <home>/exports/<run>)
 
 
 def kind_of(stored: str) -> AuditKind:

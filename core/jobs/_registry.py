@@ -26,6 +26,7 @@ JOBS: dict[str, str] = {
     "explain": "core.audit.explain.jobs:explain_job",
     "stress": "core.audit.stress.jobs:stress_job",
     "adv_train": "core.audit.stress.jobs:adv_train_job",
+    "export": "core.export.jobs:export_job",
 }
 
 

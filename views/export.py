@@ -10,12 +10,14 @@ from ui.run_views import note_runs_without_one_network, pick_run, stop_without_r
 
 NO_FINISHED_RUN = "No finished run yet: a model can be exported once its training has finished."
 EXPORT_FAILED = "The export did not finish."
-FORMATS = {"all": "Everything: ONNX pipeline, weights and JSON",
-           "onnx": "ONNX pipeline only", "safetensors": "Weights and JSON only"}
+FORMATS = {"all": "Everything", "onnx": "ONNX pipeline only",
+           "pt2": "PyTorch program only", "safetensors": "Weights and JSON only"}
 # What each file is, shown beside it (README.md in the download says how to load each).
 FILE_MEANING = {
     "model.onnx": "The whole model in one file: raw columns in, probabilities (or values) out. "
                   "Runs in onnxruntime from Python, C#, Java, JavaScript and more.",
+    "model.pt2": "The network as a PyTorch program (torch.export): takes the model's inputs "
+                 "after preprocessing.",
     "weights.safetensors": "The network's weights only (safe to open: no code runs on load).",
     "spec.json": "The layers, as on the Build page.",
     "config.json": "The training settings this run used.",

@@ -1,6 +1,6 @@
 """Export command: a finished run's model as files that work without LayerLab.
 
-    python -m core export RUN_ID --format onnx|safetensors|all --out DIR [--json]
+    python -m core export RUN_ID --format onnx|pt2|safetensors|all --out DIR [--json]
 
 The ONNX file is checked in onnxruntime against LayerLab's own predictions on the test rows
 before it is written; the check's largest difference is printed and kept in manifest.json.
@@ -16,8 +16,9 @@ def register(sub) -> None:
     p = sub.add_parser("export", help="write a finished run as ONNX and/or safetensors + JSON")
     p.add_argument("run_id", metavar="RUN_ID", help="a finished run id (see `runs`)")
     p.add_argument("--format", default="all", metavar="FORMAT",
-                   help="onnx (whole pipeline: raw columns in), safetensors (weights + spec, "
-                        "config and preprocessing JSON), or all (default)")
+                   help="onnx (whole pipeline: raw columns in), pt2 (torch.export program of "
+                        "the network), safetensors (weights + spec, config and preprocessing "
+                        "JSON), a comma list, or all (default)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     p.set_defaults(func=cmd_export)
@@ -33,6 +34,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     onnx = manifest["formats"].get("onnx")
     if onnx:
         print(f"  model.onnx  {onnx['check_sentence']}")
+    if manifest["formats"].get("pt2"):
+        print(f"  model.pt2   largest difference from LayerLab "
+              f"{manifest['formats']['pt2']['check']['max_abs_diff']:.1g} on the test rows")
     if manifest["formats"].get("safetensors"):
         print("  weights.safetensors, spec.json, config.json, preprocessing.json")
     print("  README.md says how to load each file; manifest.json lists them.")

@@ -9,7 +9,7 @@ from pathlib import Path
 from core.errors import LayerLabError
 from core.export._checks import UNKNOWN_FORMAT, check_exportable, check_finished
 
-FORMATS = ("onnx", "safetensors")
+FORMATS = ("onnx", "pt2", "safetensors")
 
 
 def parse_formats(fmt: str) -> tuple[str, ...]:
@@ -78,6 +78,10 @@ def export_run(store, run_id: str, out_dir, formats=FORMATS) -> dict:
     if "onnx" in formats:
         manifest["formats"]["onnx"] = _write_onnx(model, out)
         layout = manifest["formats"]["onnx"]["inputs"]
+    if "pt2" in formats:
+        from core.export._pt2 import write_pt2
+
+        manifest["formats"]["pt2"] = write_pt2(model, out)
     if "safetensors" in formats:
         if not layout:
             from core.export._onnx import input_layout

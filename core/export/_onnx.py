@@ -26,7 +26,7 @@ OUTPUT_NAMES = {"binary": ("probability", "label"), "multiclass": ("probabilitie
                 "regression": ("value",)}
 
 
-def _readable_head(network, task: str):
+def readable_head(network, task: str):
     """The network plus LayerLab's conversion to readable outputs (and the class id)."""
     import torch
 
@@ -54,7 +54,7 @@ def network_onnx(network, input_shape: tuple[int, ...], task: str, run_id: str,
     example = torch.zeros((_EXAMPLE_BATCH, *input_shape), dtype=torch.float32)
     try:
         program = torch.onnx.export(
-            _readable_head(network, task), (example,), input_names=[input_name],
+            readable_head(network, task), (example,), input_names=[input_name],
             output_names=list(OUTPUT_NAMES[task]), dynamo=True, verbose=False,
             dynamic_shapes=({0: torch.export.Dim("batch")},))
     except Exception as exc:  # noqa: BLE001 - the exporter raises many kinds; say which

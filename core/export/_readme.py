@@ -36,6 +36,17 @@ state = load_file("weights.safetensors")   # {layer name: tensor}
 print({name: tuple(t.shape) for name, t in state.items()})
 ```
 """
+_PT2 = """## model.pt2: a torch.export program of the network ({outputs} out)
+
+It takes the model's inputs shaped ({shape}) (after preprocessing: see preprocessing.json),
+not raw columns. {check}
+
+```python
+import torch
+program = torch.export.load("model.pt2").module()
+print(program(torch.zeros(({shape}))))
+```
+"""
 _OUTPUTS = {"binary": "the probability of '{pos}' and the class id (0 '{neg}', 1 '{pos}')",
             "multiclass": "the probability of each class ({classes}) and the class id",
             "regression": "the predicted '{target}' in its own units"}
@@ -66,6 +77,13 @@ def readme_text(manifest: dict) -> str:
             shape = ", ".join(str(s) for s in [2, *inputs[0]["shape"][1:]])
             parts.append(_ONNX_ARRAY.format(outputs=outputs, shape=shape,
                                             note=manifest.get("input_note", ""), check=check))
+    pt2 = manifest["formats"].get("pt2")
+    if pt2:
+        shape = ", ".join(str(s) for s in [2, *pt2["input_shape"][1:]])
+        c = pt2["check"]
+        check = (f"Checked on the {c['rows']:,} test rows: largest difference from LayerLab "
+                 f"{c['max_abs_diff']:.1g}.")
+        parts.append(_PT2.format(outputs=outputs, shape=shape, check=check))
     if manifest["formats"].get("safetensors"):
         parts.append(_WEIGHTS)
     parts.append("`manifest.json` lists every file, the check's numbers and the library versions.\n")

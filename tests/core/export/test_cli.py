@@ -9,9 +9,9 @@ def test_export_all_prints_the_check(runs, tmp_path, capsys):
     assert main(["export", runs["multiclass"], "--out", str(tmp_path), "--json"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     result = json.loads(out[-1])
-    assert result["formats"] == ["onnx", "safetensors"] and result["check"]["max_abs_diff"] <= 1e-4
+    assert result["formats"] == ["onnx", "pt2", "safetensors"] and result["check"]["max_abs_diff"] <= 1e-4
     assert any("same probabilities as LayerLab" in line for line in out)
-    assert {p.name for p in tmp_path.iterdir()} >= {"model.onnx", "weights.safetensors",
+    assert {p.name for p in tmp_path.iterdir()} >= {"model.onnx", "model.pt2", "weights.safetensors",
                                                      "README.md", "manifest.json"}
 
 

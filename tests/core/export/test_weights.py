@@ -43,3 +43,14 @@ def test_preprocessing_json_applied_by_hand_gives_the_model_inputs(store, runs, 
     X = np.hstack(cols)
     assert X.shape[1] == len(pre["model_inputs"])
     assert np.allclose(X, model.data.X_test, atol=1e-5)
+
+
+def test_pt2_program_answers_like_layerlab_on_model_inputs(store, runs, tmp_path):
+    manifest = export_run(store, runs["regression"], tmp_path, "pt2")
+    model = load_trained(store, runs["regression"])
+    program = torch.export.load(str(tmp_path / "model.pt2")).module()
+    with torch.no_grad():
+        values = program(torch.from_numpy(model.data.X_test[:7])).numpy()  # any batch size
+    assert np.abs(values - model.values("test")[:7]).max() <= 1e-4 * model.data.y_std
+    assert manifest["formats"]["pt2"]["check"]["max_abs_diff"] <= 1e-4 * model.data.y_std
+    assert "torch.export.load" in (tmp_path / "README.md").read_text()

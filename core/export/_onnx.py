@@ -136,7 +136,7 @@ def raw_feed(frame, layout: list[dict]) -> dict[str, np.ndarray]:
     feed = {}
     for c in layout:
         if c["kind"] == "numeric":
-            feed[c["name"]] = frame[c["name"]].to_numpy(dtype=np.float32).reshape(-1, 1)
+            feed[c["name"]] = frame[c["name"]].to_numpy(dtype=np.float32, na_value=np.nan).reshape(-1, 1)
         else:
             feed[c["name"]] = category_text(frame[c["name"]]).to_numpy(dtype=object).reshape(-1, 1)
     return feed

@@ -13,13 +13,13 @@ runs that are one network can be exported; the messages below say why not and wh
 from core.export._bundle import FORMATS, export_run, exportable_model, parse_formats, zip_folder
 from core.export._check import ONNX_MISMATCH, TOLERANCE, check_onnx, check_sentence
 from core.export._checks import NOT_FINISHED, NOT_ONE_NETWORK, UNKNOWN_FORMAT, WHAT_INSTEAD
-from core.export._onnx import (ONNX_CANNOT_EXPRESS, OUTPUT_NAMES, PREPROCESSOR_CANNOT_CONVERT,
+from core.export._onnx import (NO_ONNX_FORM, ONNX_CANNOT_EXPRESS, OUTPUT_NAMES, PREPROCESSOR_CANNOT_CONVERT,
                                input_layout, network_onnx, pipeline_onnx, raw_feed,
                                readable_head)
 from core.export._pt2 import PT2_CANNOT_EXPORT, PT2_MISMATCH, write_pt2
 
 __all__ = [
-    "FORMATS", "NOT_FINISHED", "NOT_ONE_NETWORK", "ONNX_CANNOT_EXPRESS", "ONNX_MISMATCH",
+    "FORMATS", "NO_ONNX_FORM", "NOT_FINISHED", "NOT_ONE_NETWORK", "ONNX_CANNOT_EXPRESS", "ONNX_MISMATCH",
     "OUTPUT_NAMES", "PREPROCESSOR_CANNOT_CONVERT", "PT2_CANNOT_EXPORT", "PT2_MISMATCH",
     "TOLERANCE", "UNKNOWN_FORMAT", "WHAT_INSTEAD",
     "check_onnx", "check_sentence", "export_run", "exportable_model", "input_layout", "network_onnx",

@@ -15,8 +15,10 @@ import numpy as np
 from core.errors import LayerLabError
 
 ONNX_CANNOT_EXPRESS = ("The model of run {run_id} cannot be written as ONNX: {why}. Usually one "
-                       "layer uses an operation ONNX has no form for; export the safetensors "
-                       "weights instead (format 'safetensors'), which hold every layer.")
+                       "layer uses an operation ONNX has no form for; export the torch.export "
+                       "program (format 'pt2') or the safetensors weights (format "
+                       "'safetensors') instead, which hold every layer.")
+NO_ONNX_FORM = "the operation {op} has no ONNX form"
 PREPROCESSOR_CANNOT_CONVERT = ("The preprocessing of run {run_id} cannot be converted to ONNX "
                                "({why}); export the safetensors weights and preprocessing JSON "
                                "instead (format 'safetensors').")
@@ -58,9 +60,21 @@ def network_onnx(network, input_shape: tuple[int, ...], task: str, run_id: str,
             output_names=list(OUTPUT_NAMES[task]), dynamo=True, verbose=False,
             dynamic_shapes=({0: torch.export.Dim("batch")},))
     except Exception as exc:  # noqa: BLE001 - the exporter raises many kinds; say which
-        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LayerLabError(ONNX_CANNOT_EXPRESS.format(run_id=run_id, why=why[:300])) from None
+        raise LayerLabError(ONNX_CANNOT_EXPRESS.format(run_id=run_id, why=_reason(exc))) from None
     return program.model_proto
+
+
+def _reason(exc: BaseException) -> str:
+    """The exporter's root cause in one line: the torch operation without an ONNX form if named."""
+    import re
+
+    while exc.__cause__ is not None:  # the outer errors only say which export step failed
+        exc = exc.__cause__
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    op = re.search(r"op='([^']+)'", text)
+    if op:
+        return NO_ONNX_FORM.format(op=op.group(1))
+    return ((text.splitlines() or [type(exc).__name__])[0])[:300]
 
 
 def input_layout(pre) -> list[dict]:

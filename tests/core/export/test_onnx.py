@@ -66,3 +66,40 @@ def test_image_run_exports_the_network_with_its_layout(store, runs, tmp_path):
     got = _session(tmp_path / "model.onnx").run(None, {"input": model.data.X_test[:5]})
     assert np.abs(got[0] - model.proba(model.data.X_test[:5])).max() <= TOLERANCE
     assert "onnxruntime" in (tmp_path / "README.md").read_text()
+
+
+@pytest.mark.parametrize("preset", ["lstm_sequence", "tiny_transformer"])
+def test_sequence_networks_export_with_a_free_batch(preset):
+    """Recurrent and attention layers have ONNX forms too; any batch size goes through."""
+    import torch
+
+    from core.build import build_model
+    from core.export import network_onnx
+    from core.spec import get_preset
+
+    torch.manual_seed(0)
+    net = build_model(get_preset(preset), (50, 1), "multiclass", 3, "cpu").eval()
+    session = ort.InferenceSession(network_onnx(net, (50, 1), "multiclass", "run-x").SerializeToString())
+    x = np.random.default_rng(0).random((5, 50, 1), dtype=np.float32)
+    with torch.no_grad():
+        expected = torch.softmax(net(torch.from_numpy(x)), dim=1).numpy()
+    for rows in (1, 5):
+        assert np.abs(session.run(None, {"input": x[:rows]})[0] - expected[:rows]).max() <= TOLERANCE
+
+
+def test_an_operation_onnx_cannot_express_is_named():
+    """A network using an operation with no ONNX form (eigenvalues) gets the message, not a trace."""
+    import torch
+
+    from core.errors import LayerLabError
+    from core.export import NO_ONNX_FORM, ONNX_CANNOT_EXPRESS, network_onnx
+
+    class Eigen(torch.nn.Module):
+        def forward(self, x):  # (batch, 4) -> (batch, 1)
+            m = x.reshape(-1, 2, 2)
+            return torch.linalg.eigvals(m).real.sum(dim=1, keepdim=True)
+
+    with pytest.raises(LayerLabError) as e:
+        network_onnx(Eigen(), (4,), "regression", "run-x")
+    assert str(e.value) == ONNX_CANNOT_EXPRESS.format(
+        run_id="run-x", why=NO_ONNX_FORM.format(op="aten.linalg_eig"))

@@ -39,6 +39,7 @@ class AuditKind(StrEnum):
     LR_FINDER = "lr_finder"  # learning-rate range test job
     LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
     SEARCH_TRIAL = "search_trial"  # the study, trial number and settings of a search trial run
+    EXPORT = "export"  # the export job (files under <home>/exports/<run>)
 
 
 def kind_of(stored: str) -> AuditKind:

@@ -15,7 +15,7 @@ from core.data._builtins import BuiltinInfo, ParamInfo, builtin_datasets, builti
 from core.data._csv import ingest_csv
 from core.data._infer import detect_task, infer_kind
 from core.data._load import check_sensitive_count, default_ref, load
-from core.data._prepare import prepare
+from core.data._prepare import DIGITS_PIXEL_MAX, prepare
 from core.data._report import class_counts, dataset_report
 from core.data._tabular import (MISSING_CATEGORY, NOT_TABULAR_ROWS, input_column_kinds,
                                  transform_rows)
@@ -28,6 +28,6 @@ __all__ = [
     "BuiltinInfo", "ParamInfo", "builtin_datasets", "builtin_info", "default_ref",
     "ingest_csv", "load", "prepare", "prepared", "infer_kind", "detect_task", "dataset_report", "class_counts",
     "DatasetRef", "DatasetBundle", "PreparedData", "ColumnInfo", "ColumnKind", "Modality", "Task",
-    "MISSING_CATEGORY", "NOT_TABULAR_ROWS", "category_text", "input_column_kinds",
+    "MISSING_CATEGORY", "NOT_TABULAR_ROWS", "DIGITS_PIXEL_MAX", "category_text", "input_column_kinds",
     "transform_rows", "check_sensitive_count", "join_names",
 ]

@@ -27,6 +27,7 @@ JOBS: dict[str, str] = {
     "stress": "core.audit.stress.jobs:stress_job",
     "adv_train": "core.audit.stress.jobs:adv_train_job",
     "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
+    "export": "core.export.jobs:export_job",
 }
 
 

@@ -26,14 +26,15 @@ from core.trained._mitigation import (MITIGATION, NO_MITIGATION_RECORD, RANDOMIS
                                       UNSEEN_GROUP, mitigation_record, mixture_pmf,
                                       remove_correlation, threshold_pmf)
 from core.trained._model import (NEEDS_SENSITIVE_ROWS, NOT_DIFFERENTIABLE, ROW_COUNT_MISMATCH,
-                                 SPLITS, UNKNOWN_SPLIT, TrainedModel, load_trained)
+                                 SPLITS, UNKNOWN_SPLIT, WHY_NOT_DIFFERENTIABLE, TrainedModel,
+                                 load_trained)
 from core.trained._network import (NO_CHECKPOINT, checkpoint_stamp, load_network,
                                    network_from_checkpoint, network_outputs, predict_outputs)
 
 __all__ = [
     "MITIGATION", "NEEDS_SENSITIVE_ROWS", "NOT_DIFFERENTIABLE", "NO_CHECKPOINT",
     "NO_MITIGATION_RECORD", "RANDOMISED_METHODS", "ROW_COUNT_MISMATCH", "SPLITS", "UNKNOWN_SPLIT",
-    "UNSEEN_GROUP", "TrainedModel", "checkpoint_stamp", "load_network", "load_trained",
+    "UNSEEN_GROUP", "WHY_NOT_DIFFERENTIABLE", "TrainedModel", "checkpoint_stamp", "load_network", "load_trained",
     "mitigation_record", "mixture_pmf", "network_from_checkpoint", "network_outputs",
     "predict_outputs", "remove_correlation", "threshold_pmf",
 ]

@@ -60,9 +60,10 @@ def test_kind_constants_of_the_audits_are_members():
     from core.audit.checklist import CHECKS
     from core.audit.evaluate._baseline import AUDIT_KIND as linear
     from core.search import AUDIT_KIND as search_trial
+    from core.export.jobs import AUDIT_KIND as export
 
     kinds = {diagnosis, evaluation, explain, MITIGATION, fairness, mitigate, stress, adversarial,
-             kind_of(intervals_kind("sex")), linear, search_trial, *CHECKS}
+             kind_of(intervals_kind("sex")), linear, search_trial, export, *CHECKS}
     assert kinds == set(AuditKind)
     assert intervals_kind("sex") == "fairness_ci:sex"  # the stored key is unchanged
 

@@ -250,6 +250,20 @@ def note_runs_without_one_network(runs: list, audit: str) -> None:
                    "open their parent run instead (the Fairness page compares them).")
 
 
+def pick_network_run(store, *, audit: str, empty: str, key: str, finished_only: bool = True) -> tuple[str, list]:
+    """The run picker of pages that look inside one network (attacks, SHAP, export).
+
+    Lists runs with their own checkpoint (finished ones, or any that has not failed when
+    `finished_only` is False), says why mitigated mixtures are missing, stops the page with
+    `empty` when there is nothing yet; returns (picked run id, the listed runs)."""
+    all_runs = store.list_runs()
+    runs = [r for r in all_runs if r.checkpoint_path and (
+        r.status == "finished" if finished_only else r.status not in ("failed", "diverged"))]
+    note_runs_without_one_network(all_runs, audit)
+    stop_without_runs(runs, empty)
+    return pick_run(runs, key=key), runs
+
+
 def stop_without_runs(runs: list, message: str) -> None:
     """When there is nothing to show yet: say so, point to the Train page, and end the page run."""
     if not runs:

@@ -7,7 +7,7 @@ from core.audit.records import AuditKind
 from ui import explain_views as xv
 from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import NO_TRAINED_MODEL, note_runs_without_one_network, pick_run, stop_without_runs
+from ui.run_views import NO_TRAINED_MODEL, pick_network_run
 
 st.title("Explain")
 st.markdown(
@@ -16,12 +16,8 @@ st.markdown(
 )
 
 store = get_store()
-all_runs = store.list_runs()
-runs = [r for r in all_runs if r.checkpoint_path and r.status not in ("failed", "diverged")]
-note_runs_without_one_network(all_runs, "SHAP and LIME")
-stop_without_runs(runs, NO_TRAINED_MODEL)
-
-run_id = pick_run(runs, key="explain_run")
+run_id, runs = pick_network_run(store, audit="SHAP and LIME", empty=NO_TRAINED_MODEL, key="explain_run",
+                                 finished_only=False)
 result = saved_explanation(store, run_id)
 
 rec = audit_state(store, get_runner(), run_id, AuditKind.EXPLAIN)

@@ -6,7 +6,7 @@ from core.audit.records import AuditKind, JobState
 from core.errors import LayerLabError
 from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
+from ui.run_views import pick_network_run
 
 NO_FINISHED_RUN = "No finished run yet: a model can be exported once its training has finished."
 EXPORT_FAILED = "The export did not finish."
@@ -31,11 +31,7 @@ st.markdown("Take a trained model out of LayerLab: a file that answers like Laye
             "checked against LayerLab's own answers before you get it.")
 
 store, runner = get_store(), get_runner()
-all_runs = store.list_runs()
-runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
-note_runs_without_one_network(all_runs, "an export")
-stop_without_runs(runs, NO_FINISHED_RUN)
-run_id = pick_run(runs, key="export_run")
+run_id, runs = pick_network_run(store, audit="an export", empty=NO_FINISHED_RUN, key="export_run")
 
 
 def _start(run_id: str, formats: str) -> None:

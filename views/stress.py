@@ -7,7 +7,7 @@ from core.audit.records import AuditKind, JobRecord
 from core.errors import LayerLabError
 from ui.job_panel import job_panel
 from ui.resources import get_runner, get_store
-from ui.run_views import note_runs_without_one_network, pick_run, stop_without_runs
+from ui.run_views import pick_network_run
 from ui.stress_views import (
     NO_FINISHED_RUN,
     NOT_RUN_YET,
@@ -27,12 +27,7 @@ st.markdown(
 )
 
 store, runner = get_store(), get_runner()
-all_runs = store.list_runs()
-runs = [r for r in all_runs if r.status == "finished" and r.checkpoint_path]
-note_runs_without_one_network(all_runs, "attacks")
-stop_without_runs(runs, NO_FINISHED_RUN)
-
-run_id = pick_run(runs, key="stress_run")
+run_id, runs = pick_network_run(store, audit="attacks", empty=NO_FINISHED_RUN, key="stress_run")
 run = next(r for r in runs if r.id == run_id)
 
 

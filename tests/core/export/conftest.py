@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.core.audit.fairness.conftest import biased_ref
+from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 def mixed_frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
@@ -44,25 +45,6 @@ def _train(store, ref, preset: str, task: str, epochs: int = 3) -> str:
     run = train_run(store, rid)
     assert run.status == "finished", run.error
     return rid
-
-
-@pytest.fixture(scope="module")
-def shared_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("export_home")
-
-
-@pytest.fixture(autouse=True)
-def layerlab_home(shared_home, monkeypatch):
-    monkeypatch.setenv("LAYERLAB_HOME", str(shared_home))
-    monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
-    return shared_home
-
-
-@pytest.fixture
-def store(layerlab_home):
-    from core.runs import open_store
-
-    return open_store()
 
 
 @pytest.fixture(scope="module")

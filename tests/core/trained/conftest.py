@@ -5,13 +5,12 @@ the fairness tests do, so each test reads the same runs.
 """
 import pytest
 
-# One LayerLab home per test module (store and checkpoints), shared with the fairness tests' setup.
-from tests.core.audit.fairness.conftest import (biased_ref, layerlab_home, shared_home,  # noqa: F401
-                                               store, train_small)
+from tests.core.audit.fairness.conftest import biased_ref, train_small
+from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
-def runs(shared_home):  # noqa: F811 - the fixture imported above
+def runs(shared_home):
     """{"plain", "threshold_optimizer", "exponentiated_gradient", "correlation_remover"} -> run id."""
     from core.audit.fairness import mitigate_run
     from core.runs import open_store

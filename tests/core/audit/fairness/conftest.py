@@ -4,6 +4,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 def biased_frame(n: int = 800, seed: int = 0) -> pd.DataFrame:
@@ -35,26 +36,6 @@ def train_small(store, ref, epochs: int = 8):
     run = train_run(store, rid)
     assert run.status == "finished", run.error
     return rid
-
-
-@pytest.fixture(scope="module")
-def shared_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("fairness_home")
-
-
-@pytest.fixture(autouse=True)
-def layerlab_home(shared_home, monkeypatch):
-    """One home per test module, so the trained run below is trained once (tests stay fast)."""
-    monkeypatch.setenv("LAYERLAB_HOME", str(shared_home))
-    monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
-    return shared_home
-
-
-@pytest.fixture
-def store(layerlab_home):
-    from core.runs import open_store
-
-    return open_store()
 
 
 @pytest.fixture(scope="module")

@@ -4,23 +4,14 @@ a small Adult MLP (sensitive sex and race, not model inputs), iris (multiclass),
 import pytest
 
 from core.data import DatasetRef, default_ref
-from core.runs import open_store
-from core.spec import ModelSpec
-from core.train import TrainConfig, create_run, train_run
 from core.trained import load_trained
+from tests.core.audit.stress.conftest import _train as _train_run
 
 _DENSE = [{"type": "Dense", "units": 32, "activation": "relu"}]
 
 
 def _train(tmp_path_factory, name, ref, layers=_DENSE, **config):
-    home = tmp_path_factory.mktemp(name)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LAYERLAB_HOME", str(home))
-        store = open_store(f"sqlite:///{home / 'runs.db'}")
-        spec = ModelSpec.model_validate({"name": name, "layers": layers})
-        run_id = create_run(store, ref, spec, TrainConfig(**config))
-        run = train_run(store, run_id)
-    assert run.status == "finished", run.error
+    store, run_id = _train_run(tmp_path_factory, name, ref, layers, **config)
     return store, run_id, load_trained(store, run_id)
 
 

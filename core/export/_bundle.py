@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import warnings
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.errors import LayerLabError
@@ -61,7 +64,34 @@ def _write_onnx(model, out: Path) -> dict:
             "check_sentence": check_sentence(check)}
 
 
+@contextmanager
+def _quiet_exporters():
+    """The exporters' own notices (torch's deprecations, "torchvision is not installed") say
+    nothing a LayerLab user can act on; the checks after each export say what matters."""
+    import torch.onnx  # noqa: F401 - creates its loggers now, so their levels can be set below
+
+    # torch configures its sub-loggers with their own levels: set each, then put them back.
+    loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)
+               if n == "torch" or n.startswith("torch.")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 def export_run(store, run_id: str, out_dir, formats=FORMATS) -> dict:
+    """Write the run's files into `out_dir` and return the manifest (also manifest.json)."""
+    with _quiet_exporters():
+        return _export_run(store, run_id, out_dir, formats)
+
+
+def _export_run(store, run_id: str, out_dir, formats) -> dict:
     """Write the run's files into `out_dir` and return the manifest (also manifest.json)."""
     from core.export._readme import readme_text
     from core.export._weights import preprocessing_record, write_weights

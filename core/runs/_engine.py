@@ -106,7 +106,7 @@ def _upgrade(engine: sa.Engine) -> None:
                                                           found=found, head=HEAD_REVISION))
         cfg.attributes["connection"] = conn
         if found is None and sa.inspect(conn).has_table("runs"):
-            log.info("stamping a store made before migrations at revision %s", BASELINE_REVISION)
-            command.stamp(cfg, BASELINE_REVISION)
+            # The baseline creates only what such a store lacks (see 0001_baseline.py).
+            log.info("bringing a store made before migrations to revision %s", BASELINE_REVISION)
         command.upgrade(cfg, "head")
         conn.commit()

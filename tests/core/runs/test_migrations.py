@@ -118,3 +118,23 @@ def test_several_processes_may_open_a_new_or_old_store_at_once(tmp_path, start):
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT count(*) FROM alembic_version").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 8 + (2 * (start == "old"))
+
+
+def test_an_old_store_that_never_queued_a_job_gains_the_queue_tables(tmp_path):
+    # The code before migrations made the jobs/workers tables on the job runner's first use, so
+    # a store only ever used from the CLI lacks them: the upgrade must add them, not assume them.
+    path = tmp_path / "runs.db"
+    shutil.copy(FIXTURE, path)
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TABLE workers")
+        con.execute("DROP TABLE jobs")
+    store = SqlRunStore(f"sqlite:///{path}")
+    assert _revision(path) == HEAD_REVISION
+    assert [r.id for r in store.list_runs()] == ["run-0002", "run-0001"]
+    from core.jobs import LocalJobRunner
+
+    runner = LocalJobRunner(store, slots=1)
+    assert runner.workers() == [] and runner.queue() == []
+    with sqlite3.connect(path) as con:
+        indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"ix_jobs_run_id", "ix_jobs_status"} <= indexes

@@ -1,6 +1,7 @@
 """Baseline: the tables LayerLab created before migrations (runs, curves, audits, logs, jobs).
 
-A store made by that code (tables, no alembic_version) is stamped at this revision.
+A store made by that code (tables, no alembic_version) is brought to this revision by creating
+only the tables and indexes it lacks.
 
 Revision ID: 0001
 Revises:
@@ -19,20 +20,32 @@ depends_on = None
 _ID = sa.String(40)
 
 
+# Idempotent: a store made before migrations may lack some tables (the queue's tables were made
+# on first use of the job runner), so the baseline creates only what is missing.
+def _table(name: str, *columns, **kw) -> None:
+    if not sa.inspect(op.get_bind()).has_table(name):
+        op.create_table(name, *columns, **kw)
+
+
+def _index(name: str, table: str, columns: list[str]) -> None:
+    if name not in {ix["name"] for ix in sa.inspect(op.get_bind()).get_indexes(table)}:
+        op.create_index(name, table, columns)
+
+
 def upgrade() -> None:
     _runs()
-    op.create_table(
+    _table(
         "epochs",
         sa.Column("run_id", _ID, primary_key=True), sa.Column("epoch", sa.Integer, primary_key=True),
         sa.Column("train_loss", sa.Float), sa.Column("val_loss", sa.Float),
         sa.Column("train_metric", sa.Float), sa.Column("val_metric", sa.Float),
         sa.Column("lr", sa.Float), sa.Column("elapsed_s", sa.Float), sa.Column("extra", sa.Text))
-    op.create_table(
+    _table(
         "steps",
         sa.Column("run_id", _ID, nullable=False), sa.Column("step", sa.Integer, nullable=False),
         sa.Column("loss", sa.Float))
-    op.create_index("ix_steps_run_step", "steps", ["run_id", "step"])
-    op.create_table(
+    _index("ix_steps_run_step", "steps", ["run_id", "step"])
+    _table(
         "internals",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("run_id", _ID, nullable=False), sa.Column("epoch", sa.Integer, nullable=False),
@@ -40,22 +53,22 @@ def upgrade() -> None:
         sa.Column("grad_norm", sa.Float), sa.Column("weight_norm", sa.Float),
         sa.Column("dead_fraction", sa.Float), sa.Column("act_mean", sa.Float),
         sa.Column("act_std", sa.Float))
-    op.create_index("ix_internals_run_id", "internals", ["run_id"])
-    op.create_table(
+    _index("ix_internals_run_id", "internals", ["run_id"])
+    _table(
         "audits",
         sa.Column("run_id", _ID, primary_key=True), sa.Column("kind", sa.String(80), primary_key=True),
         sa.Column("payload", sa.Text, nullable=False), sa.Column("created_at", sa.Float, nullable=False))
-    op.create_table(
+    _table(
         "logs",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("run_id", _ID, nullable=False), sa.Column("at", sa.Float, nullable=False),
         sa.Column("level", sa.String(10), nullable=False), sa.Column("message", sa.Text, nullable=False))
-    op.create_index("ix_logs_run_id", "logs", ["run_id"])
+    _index("ix_logs_run_id", "logs", ["run_id"])
     _jobs()
 
 
 def _runs() -> None:
-    op.create_table(
+    _table(
         "runs",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("id", _ID, unique=True, nullable=False),
@@ -81,12 +94,12 @@ def _runs() -> None:
         sa.Column("heartbeat_at", sa.Float), sa.Column("pid", sa.Integer),
         sa.Column("host", sa.String(200)),
         sqlite_autoincrement=True)  # run ids are never reused after a delete
-    op.create_index("ix_runs_status", "runs", ["status"])
+    _index("ix_runs_status", "runs", ["status"])
 
 
 def _jobs() -> None:
     """The local job runner's queue (core/jobs/_queue.py) lives in the same database."""
-    op.create_table(
+    _table(
         "jobs",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("id", _ID, unique=True, nullable=False),
@@ -99,9 +112,9 @@ def _jobs() -> None:
         sa.Column("started_at", sa.Float), sa.Column("finished_at", sa.Float),
         sa.Column("cancel_requested_at", sa.Float), sa.Column("error", sa.Text),
         sqlite_autoincrement=True)
-    op.create_index("ix_jobs_run_id", "jobs", ["run_id"])
-    op.create_index("ix_jobs_status", "jobs", ["status"])
-    op.create_table(
+    _index("ix_jobs_run_id", "jobs", ["run_id"])
+    _index("ix_jobs_status", "jobs", ["status"])
+    _table(
         "workers",
         sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("pid", sa.Integer), sa.Column("host", sa.String(200)),

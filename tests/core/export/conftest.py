@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.core.audit.fairness.conftest import biased_ref
-from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
+from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 def mixed_frame(n: int = 600, seed: int = 0) -> pd.DataFrame:
@@ -56,9 +56,7 @@ def runs(shared_home):
     from core.spec import get_preset
     from core.train import create_run, default_config
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LAYERLAB_HOME", str(shared_home))
-        mp.delenv("LAYERLAB_STORE_URL", raising=False)
+    with in_home(shared_home):
         store = open_store()
         out = {"binary": _train(store, mixed_ref(), "walkthrough_mlp", "binary"),
                "multiclass": _train(store, DatasetRef(name="iris"), "walkthrough_mlp", "multiclass"),

@@ -6,7 +6,7 @@ the fairness tests do, so each test reads the same runs.
 import pytest
 
 from tests.core.audit.fairness.conftest import biased_ref, train_small
-from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
+from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +15,7 @@ def runs(shared_home):
     from core.audit.fairness import mitigate_run
     from core.runs import open_store
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LAYERLAB_HOME", str(shared_home))
-        mp.delenv("LAYERLAB_STORE_URL", raising=False)
+    with in_home(shared_home):
         store = open_store()
         rid = train_small(store, biased_ref())
         out = {"plain": rid}

@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from tests.module_home import layerlab_home, shared_home, store  # noqa: F401 - fixtures
+from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
 def biased_frame(n: int = 800, seed: int = 0) -> pd.DataFrame:
@@ -42,9 +42,7 @@ def train_small(store, ref, epochs: int = 8):
 def _trained_id(shared_home):
     from core.runs import open_store
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LAYERLAB_HOME", str(shared_home))
-        mp.delenv("LAYERLAB_STORE_URL", raising=False)
+    with in_home(shared_home):
         return train_small(open_store(), biased_ref())
 
 

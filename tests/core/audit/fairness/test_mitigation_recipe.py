@@ -9,6 +9,7 @@ from core.train import build_setup
 from core.trained import load_network
 
 from .conftest import biased_ref
+from tests.module_home import in_home
 
 
 def _fit_like_reweighing(run, data, weights):
@@ -40,9 +41,7 @@ def recipe_run(shared_home):
     from core.spec import get_preset
     from core.train import default_config, train_run
     from core.train._submit import create_run
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LAYERLAB_HOME", str(shared_home))
-        mp.delenv("LAYERLAB_STORE_URL", raising=False)
+    with in_home(shared_home):
         store = open_store()
         config = default_config("binary", n_rows=800, epochs=12, lr=0.02).model_copy(update=dict(
             schedule="cosine", init="xavier", class_weights="balanced", l1=1e-4, grad_clip=1.0,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.errors import LayerLabError
+
 from ui.text import md
 
 CHANGED_STYLE = "background-color: #ffe08a; font-weight: 600"
 _PER_LINE = 4
 
 
-def editor(space, base, run_id: str, row: int) -> dict:
+def editor(space, base, run_id: str, row) -> dict:
     """One control per editable column (categories seen in training; numbers in the training
     range); returns {column: value} for the values that differ from the row's own."""
     changes = {}
@@ -108,3 +110,96 @@ def cohort_frame(result: dict) -> pd.DataFrame:
             f"{c['error_rate'] * 100:.1f} %" if pct else f"{c['error_rate']:.4g}",
         "share of all errors": f"{c['share_of_errors'] * 100:.0f} %"}
         for i, c in enumerate(result["cohorts"], 1)])
+
+
+def waterfalls(space, explainer, base, result: dict) -> None:
+    """The original and the changed row's SHAP waterfalls side by side (or why there are none)."""
+    from core.plots.whatif import waterfall_figure
+
+    if isinstance(explainer, str):  # the reason the run has no waterfall
+        st.caption(md(explainer))
+        return
+    edits = {c["column"]: c["to"] for c in result["changes"]}
+    shown = explainer.waterfalls(space.apply(base, [{}, edits] if edits else [{}]))
+    st.markdown("**Why the model answers this way** (SHAP): each bar is one column pushing the "
+                "answer up (red) or down (blue) from the model's average answer over the training "
+                "rows.")
+    cells = st.columns(len(shown))
+    for cell, w, title in zip(cells, shown, ["Original row", "With your changes"]):
+        cell.plotly_chart(waterfall_figure(w, title if len(shown) > 1 else ""), width="stretch")
+    if not edits:
+        st.caption("Change a value above to see a second waterfall beside this one.")
+
+
+def open_row(run_id: str, row: int) -> None:
+    """'Open in the editor': the editor tab starts from this test row."""
+    st.session_state["whatif_row"] = int(row)
+    st.session_state[f"whatif_start_{run_id}"] = "A test row"
+
+
+def _clicked_cohort(event, tree: bool) -> int | None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return None
+    data = points[0].get("customdata") or []
+    if tree:  # [node, leaf number or -1, ...]: an inner node is not a cohort
+        return int(data[1]) - 1 if len(data) > 1 and int(data[1]) > 0 else None
+    return int(data[2]) if len(data) > 2 else None
+
+
+def follow_click(pick_key: str, tree_event, bar_event) -> None:
+    """A click on a group in the tree or the bars picks it in the selectbox below (once per
+    click: a selection stays in the chart, and must not undo a later choice in the box)."""
+    for name, event, tree in (("tree", tree_event, True), ("bars", bar_event, False)):
+        picked = _clicked_cohort(event, tree)
+        seen_key = f"{pick_key}_{name}_seen"
+        if picked is not None and st.session_state.get(seen_key) != picked:
+            st.session_state[pick_key] = picked
+        st.session_state[seen_key] = picked
+
+
+def groups_section(store, runner, run_id: str, space) -> None:
+    """Counterfactuals by sensitive group: a job over a sample of rejected rows, then the chart."""
+    from core.audit.progress import submit_audit
+    from core.audit.records import AuditKind
+    from core.audit.whatif.jobs import DEFAULT_ROWS
+    from core.plots.whatif import groups_figure
+    from ui.job_panel import job_panel
+
+    st.markdown("Over a sample of test rows the model **rejects**, how many columns must change "
+                "before it says yes, for each group of the sensitive column. If one group needs "
+                "clearly more changes, a rejection is harder to undo for that group.")
+    if space.model.task != "binary":
+        st.info("This compares how hard a 'no' is to turn into a 'yes', so it needs a yes/no "
+                "(binary) run; this one is " + space.model.task + ".")
+        return
+    if not space.sensitive:
+        st.info("This run has no sensitive column: choose one on the Data page and train again.")
+        return
+
+    def show(rec) -> None:
+        result = rec.result or {}
+        st.info(result.get("sentence", ""))
+        st.plotly_chart(groups_figure(result), width="stretch")
+        st.dataframe(pd.DataFrame([{
+            result["column"]: g["group"], "rows sampled": g["n"], "flipped": g["n_flipped"],
+            "changed columns needed (mean)": g["mean_changes"],
+            "95 % interval": (f"{g['ci_low']:.2f} to {g['ci_high']:.2f}" if g["ci_low"] is not None
+                              else "one row: no interval"),
+            "could not be flipped": f"{g['share_not_flipped'] * 100:.0f} %"}
+            for g in result["groups"]]), hide_index=True, width="stretch")
+        st.caption("The interval is where the mean would likely fall with another sample of rows "
+                   "(95 % bootstrap); overlapping intervals mean the difference may be chance. "
+                   "Sensitive and age-like columns never change. Next: on the Fairness page, see "
+                   "whether the same groups are also rejected more often.")
+
+    rows = st.slider("Rejected rows to sample", 20, 200, DEFAULT_ROWS, step=10, key=f"cfg_rows_{run_id}",
+                     help="More rows: narrower intervals, longer wait (about a second per row).")
+    if st.button("Compare the groups", type="primary", icon=":material/groups:"):
+        try:
+            submit_audit(store, runner, run_id, "counterfactual_groups", {"rows": rows},
+                         kind=AuditKind.COUNTERFACTUAL_GROUPS)
+        except LayerLabError as exc:
+            st.error(str(exc))
+    job_panel(store, runner, run_id, AuditKind.COUNTERFACTUAL_GROUPS, on_done=show,
+              failed_text="Comparing the groups did not finish.")

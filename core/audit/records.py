@@ -40,6 +40,7 @@ class AuditKind(StrEnum):
     LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
     SEARCH_TRIAL = "search_trial"  # the study, trial number and settings of a search trial run
     EXPORT = "export"  # the export job (files under <home>/exports/<run>)
+    COUNTERFACTUAL_GROUPS = "counterfactual_groups"  # changes needed to flip, per sensitive group
 
 
 def kind_of(stored: str) -> AuditKind:

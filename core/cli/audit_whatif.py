@@ -67,6 +67,11 @@ def _whatif(args) -> int:
     return 0
 
 
+def _with_interval(mean: float, low: float | None, high: float | None) -> str:
+    """'2.30 (1.90-2.70)', or '2.30 (one row: no interval)'."""
+    return f"{mean:.2f} ({low:.2f}-{high:.2f})" if low is not None else f"{mean:.2f} (one row)"
+
+
 def _by_group(args) -> int:
     from core.audit.whatif import counterfactuals_by_group
     from core.runs import open_store
@@ -77,8 +82,8 @@ def _by_group(args) -> int:
     for g in result["groups"]:
         changes = size = "-"
         if g["mean_changes"] is not None:
-            changes = f"{g['mean_changes']:.2f} ({g['ci_low']:.2f}-{g['ci_high']:.2f})"
-            size = f"{g['mean_distance']:.2f} ({g['distance_ci_low']:.2f}-{g['distance_ci_high']:.2f})"
+            changes = _with_interval(g["mean_changes"], g["ci_low"], g["ci_high"])
+            size = _with_interval(g["mean_distance"], g["distance_ci_low"], g["distance_ci_high"])
         print(f"{g['group']:<16}{g['n']:>6}{g['n_flipped']:>9}{changes:>26}{size:>24}")
     print(result["sentence"])
     if args.json:

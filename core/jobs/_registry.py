@@ -28,6 +28,7 @@ JOBS: dict[str, str] = {
     "adv_train": "core.audit.stress.jobs:adv_train_job",
     "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
     "export": "core.export.jobs:export_job",
+    "counterfactual_groups": "core.audit.whatif.jobs:groups_job",
 }
 
 

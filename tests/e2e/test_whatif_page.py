@@ -1,6 +1,7 @@
-"""What if journey in a real browser: on a trained Adult run, open a rejected row, ask for
-counterfactuals and see them with the changed cells marked; open the error groups and see the
-rows of the worst one."""
+"""What if journey in a real browser: on a trained Adult run, open a rejected row, see its SHAP
+waterfall, ask for counterfactuals and see them with the changed cells marked; start from the
+typical row; open the error groups, see the rows of the worst one, and click another group in
+the chart to see its rows."""
 from core.audit.errors import error_analysis
 from core.audit.whatif import counterfactuals
 from core.data import default_ref
@@ -42,7 +43,22 @@ def test_counterfactuals_and_error_groups_on_adult(page, app_url):
     first = expected["counterfactuals"][0]["changes"][0]
     page.wait_for_function(f"() => ({MARKED_JS})().includes({str(first['to'])!r})")
 
+    edit_tab = page.get_by_role("tabpanel").first
+    page.get_by_text("Why the model answers this way").wait_for()
+    edit_tab.locator(".js-plotly-plot .waterfalllayer .point").first.wait_for()  # the row's SHAP waterfall
+
+    page.get_by_text("The typical row").click()
+    page.get_by_text("Counterfactuals and the sensitive flip start from a real test row").wait_for()
+    page.get_by_text("Nothing was changed: the model says").wait_for()
+
     page.get_by_role("tab", name="Where it fails").click()
     page.get_by_text("The model is wrong on").wait_for(timeout=60_000)
     page.get_by_text(f"Rows of #1: {worst['condition']} ({worst['n']:,} rows", exact=False).wait_for()
     assert page.get_by_test_id("stDataFrame").count() == 2  # the groups, and the worst one's rows
+    # Click the bottom bar of the groups chart (the last, least-wrong group): its rows show.
+    cohorts = error_analysis(store, run.id, model=model)["cohorts"]
+    last = len(cohorts)
+    bars = page.locator(".js-plotly-plot").filter(has=page.locator(".barlayer .bars")).first
+    bars.locator(".barlayer .point path").first.click()
+    page.get_by_text(f"Rows of #{last}: {cohorts[-1]['condition']} ({cohorts[-1]['n']:,} rows",
+                     exact=False).wait_for(timeout=30_000)

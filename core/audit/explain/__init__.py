@@ -15,11 +15,11 @@ from core.audit.explain._group import column_matrix, segments, to_columns, to_se
 from core.audit.explain._lime import TabularLime, lime_label
 from core.audit.explain._run import (AUDIT_KIND, DEFAULT_LIME_ROWS, DEFAULT_ROWS, agreement_sentence,
                                      check_run, explain_model, explain_run, find_row, row_story)
-from core.audit.explain._shap import ShapOutput, choose_and_explain, kernel_runner, output_fn
+from core.audit.explain._shap import ShapOutput, ShapRunner, choose_and_explain, kernel_runner, output_fn
 
 __all__ = ["explain_run", "explain_model", "find_row", "row_story", "agreement_sentence",
            "check_run", "AUDIT_KIND", "DEFAULT_ROWS", "DEFAULT_LIME_ROWS", "choose_and_explain",
-           "kernel_runner", "output_fn", "ShapOutput", "to_columns", "column_matrix", "segments",
+           "kernel_runner", "output_fn", "ShapOutput", "ShapRunner", "to_columns", "column_matrix", "segments",
            "to_segments", "row_agreement", "sample_agreement", "saved_explanation", "TabularLime",
            "lime_label"]
 

@@ -141,23 +141,62 @@ def choose_and_explain(model, task: str, background: np.ndarray, X: np.ndarray, 
     outputs = f(X)  # (n, k)
     k = outputs.shape[1]
     module = readable_module(model, task)
-    threads = torch.get_num_threads()
-    # Each explained row is one small forward/backward over the background; intra-op threads
-    # only contend there (10x slower on a busy 2-core machine), so run single-threaded.
-    torch.set_num_threads(1)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # shap warns about every module type it passes through
-            run, base, name, why = _pick(module, f, background, X, shape, k, seed, force)
-            parts = []
-            for start in range(0, len(X), chunk):
-                parts.append(run(X[start:start + chunk]))
-                if on_chunk:
-                    on_chunk(min(1.0, (start + chunk) / max(len(X), 1)))
-    finally:
-        torch.set_num_threads(threads)
+    with _one_thread(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # shap warns about every module type it passes through
+        run, base, name, why = _pick(module, f, background, X, shape, k, seed, force)
+        parts = []
+        for start in range(0, len(X), chunk):
+            parts.append(run(X[start:start + chunk]))
+            if on_chunk:
+                on_chunk(min(1.0, (start + chunk) / max(len(X), 1)))
     values = np.concatenate(parts) if parts else np.zeros((0, *shape, k))
     return ShapOutput(values, base, outputs, name, why)
+
+
+class ShapRunner:
+    """SHAP for many small batches of rows of one model (the what-if editor, new rows to predict).
+
+    The explainer is chosen once, by the same probe as `choose_and_explain`, on `probe` rows;
+    each later call explains only the rows it is given (a few milliseconds for a Dense stack).
+    """
+
+    def __init__(self, model, task: str, background: np.ndarray, probe: np.ndarray, seed: int = 0):
+        import torch
+
+        background = np.ascontiguousarray(background, dtype=np.float32)
+        probe = np.ascontiguousarray(probe, dtype=np.float32)
+        self.shape = tuple(probe.shape[1:])
+        self.f = output_fn(model, task)
+        self.k = self.f(probe[:1]).shape[1]
+        torch.manual_seed(seed)
+        with _one_thread(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._run, self.base, self.explainer, self.why = _pick(
+                readable_module(model, task), self.f, background, probe, self.shape, self.k, seed, None)
+
+    def __call__(self, X: np.ndarray) -> ShapOutput:
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        with _one_thread(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = self._run(X)
+        return ShapOutput(values, self.base, self.f(X), self.explainer, self.why)
+
+
+class _one_thread:
+    """One torch thread while SHAP runs, restored after: each explained row is one small
+    forward/backward over the background, where intra-op threads only contend (10x slower on a
+    busy 2-core machine)."""
+
+    def __enter__(self):
+        import torch
+
+        self.threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        import torch
+
+        torch.set_num_threads(self.threads)
 
 
 def _pick(module, f, background, X, shape, k, seed, force):

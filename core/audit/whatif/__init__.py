@@ -4,6 +4,7 @@
     sensitive_flip(store, run_id, row=3)                           # only the sensitive column
     counterfactuals(store, run_id, row=3, count=3, lock=["education"])
     counterfactuals_by_group(store, run_id, rows=100)   # changes needed per sensitive group
+    RowExplainer(EditSpace(model)).waterfalls(frame)      # SHAP waterfall of edited rows
 
 Rows are positions in the run's test split. An edited row goes through the run's own fitted
 preprocessing (`core.data.transform_rows`) and its trained model (`core.trained`); values must
@@ -17,6 +18,7 @@ from core.audit.whatif._groups import BINARY_ONLY, NO_REJECTED, counterfactuals_
 from core.audit.whatif._goal import BAD_RANGE, SAME_CLASS, UNKNOWN_CLASS, Goal
 from core.audit.whatif._search import (AGE_LIKE, CANNOT_UNLOCK_SENSITIVE, NO_COUNTERFACTUAL,
                                        NOTHING_TO_CHANGE, counterfactuals, default_locks)
+from core.audit.whatif._waterfall import NO_WATERFALL, RowExplainer
 from core.audit.whatif._space import (FOR_TABLES_ONLY, NOT_A_NUMBER, NOT_AN_INPUT, OUT_OF_RANGE,
                                       ROW_OUT_OF_RANGE, UNKNOWN_COLUMN, UNSEEN_CATEGORY, Column,
                                       EditSpace, describe, said)
@@ -27,5 +29,5 @@ __all__ = [
     "Goal", "NO_COUNTERFACTUAL", "NO_SENSITIVE", "NOTHING_TO_CHANGE", "NOT_A_MODEL_INPUT_NOTE",
     "NOT_A_NUMBER", "NOT_AN_INPUT", "NOT_SENSITIVE", "NUMERIC_FLIP_NEEDS_VALUE", "OUT_OF_RANGE",
     "ROW_OUT_OF_RANGE", "SAME_CLASS", "UNKNOWN_CLASS", "UNKNOWN_COLUMN", "UNSEEN_CATEGORY",
-    "compare", "counterfactuals", "default_locks", "describe", "said", "sensitive_flip", "whatif",
+    "NO_WATERFALL", "RowExplainer", "compare", "counterfactuals", "default_locks", "describe", "said", "sensitive_flip", "whatif",
 ]

@@ -22,8 +22,9 @@ def _changes_text(changes: list[dict]) -> str:
     return "Changing " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
 
-def compare(space: EditSpace, base, edit: dict, row: int) -> dict:
-    """Original and edited row through the model; both in the user's columns."""
+def compare(space: EditSpace, base, edit: dict, row: int | None) -> dict:
+    """Original and edited row through the model; both in the user's columns (`row`: its test
+    position, None for a made-up row such as the typical row)."""
     model = space.model
     checked = {col: space.check(col, value) for col, value in edit.items()}
     frame = space.apply(base, [{}, checked])
@@ -44,7 +45,7 @@ def compare(space: EditSpace, base, edit: dict, row: int) -> dict:
     else:
         sentence = (f"{_changes_text(changes)} keeps the answer '{before['label']}' (probability "
                     f"{before['probability']:.2f} → {after['probability']:.2f}).")
-    return {"run_id": space.run_id, "row": int(row), "task": model.task, "original": original,
+    return {"run_id": space.run_id, "row": None if row is None else int(row), "task": model.task, "original": original,
             "changed": changed, "changes": changes, "before": before, "after": after,
             "flipped": flipped, "sentence": sentence}
 

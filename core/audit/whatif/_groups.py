@@ -20,9 +20,9 @@ NO_REJECTED = "The model rejects none of the test rows of run {run_id}, so there
 _BOOT = 1000
 
 
-def _interval(values: np.ndarray, rng) -> tuple[float, float]:
-    if len(values) < 2:
-        return float("nan"), float("nan")
+def _interval(values: np.ndarray, rng) -> tuple[float | None, float | None]:
+    if len(values) < 2:  # no interval from fewer than two rows (None keeps the record JSON-clean)
+        return None, None
     means = rng.choice(values, size=(_BOOT, len(values)), replace=True).mean(axis=1)
     return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
 

@@ -109,6 +109,22 @@ class EditSpace:
         idx = self.data.idx_test[int(pos)]
         return self._user_view(self.bundle.frame.iloc[[idx]]).reset_index(drop=True)
 
+    def typical_row(self) -> pd.DataFrame:
+        """A made-up row of the training rows' typical values: the median of each number
+        (rounded when the column holds whole numbers) and the most common category."""
+        from core.data import category_text
+
+        train = self.bundle.frame.iloc[self.data.idx_train]
+        out = self.row(0).copy()
+        for name, col in self.columns.items():
+            if col.kind == "numeric":
+                vals = train[name].to_numpy(dtype=np.float64)
+                med = float(np.nanmedian(vals)) if (~np.isnan(vals)).any() else 0.0
+                out[name] = [float(round(med)) if col.integer else med]
+            else:
+                out[name] = [str(category_text(train[name]).value_counts().idxmax())]
+        return out
+
     def require(self, column: str) -> Column:
         """The editable column, or a named error (no such column; not a model input)."""
         if column not in self.columns:

@@ -40,6 +40,8 @@ class AuditKind(StrEnum):
     LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
     SEARCH_TRIAL = "search_trial"  # the study, trial number and settings of a search trial run
     EXPORT = "export"  # the export job (files under <home>/exports/<run>)
+    MODEL_CARD = "model_card"  # what the user wrote for the report: intended use, out of scope
+    REPORT_AUDITS = "report_audits"  # the job that runs the audits a report still lacks
 
 
 def kind_of(stored: str) -> AuditKind:
@@ -185,6 +187,11 @@ class MitigateJobResult(_Record):
     comparison: list[dict[str, Any]]
 
 
+class ModelCardRecord(_Record):
+    intended_use: str = ""  # typed by the user on the Report page or with --intended-use
+    out_of_scope: str = ""
+
+
 class IntervalsResult(_Record):
     n_boot: int
 
@@ -201,6 +208,7 @@ PLAIN_RECORDS: dict[AuditKind, type] = {
     AuditKind.FAIRNESS: FairnessRecord, AuditKind.MITIGATION: MitigationRecord,
     AuditKind.ADVERSARIAL_TRAINING: AdversarialTrainingRecord,
     AuditKind.LINEAR_BASELINE: LinearBaselineRecord,
+    AuditKind.MODEL_CARD: ModelCardRecord,
 }
 
 

@@ -28,6 +28,7 @@ JOBS: dict[str, str] = {
     "adv_train": "core.audit.stress.jobs:adv_train_job",
     "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
     "export": "core.export.jobs:export_job",
+    "report_audits": "core.report.jobs:report_audits_job",  # the audits a report still lacks
 }
 
 

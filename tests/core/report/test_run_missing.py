@@ -4,11 +4,11 @@ import pytest
 from core.audit.records import AuditKind, JobRecord, JobState, read_record
 from core.report import DONE, audit_status, build_report
 from core.report.jobs import AUDIT_KIND, report_audits_job
-from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa: F401
+from tests.module_home import in_home
 
 
 @pytest.fixture(scope="module")
-def explained_run(shared_home):  # noqa: F811
+def explained_run(shared_home):
     """An Adult run with a small explanation and stress test saved; the rest not run."""
     from core.audit.explain import explain_run
     from core.audit.progress import Progress

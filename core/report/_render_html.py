@@ -51,7 +51,7 @@ def _chart(chart, first: bool) -> str:
 
 def _section(s: Section, first_chart: list[bool]) -> str:
     status = s.status.replace(" ", "-")
-    parts = [f'<section id="{escape(s.key)}" class="section {status}">',
+    parts = [f'<section id="{escape(s.key)}" class="section status-{status}">',
              f"<h2>{escape(s.title)}<span class=\"badge {status}\">{escape(s.status)}</span></h2>",
              f'<p class="intro">{escape(s.intro)}</p>']
     parts += [f"<p>{escape(p)}</p>" for p in s.paragraphs]

@@ -91,7 +91,8 @@ def _fairness_tables(key: str, rep: dict) -> tuple[list[Table], list[Chart]]:
     by = " × ".join(rep["sensitive"])
     shown = [m for m in ("selection_rate", "accuracy", "true_positive_rate", "mae")
              if m in rep["groups"]["metrics"]]
-    table = Table(f"Groups of {by} (95 % intervals in brackets)", ["group", "test rows", *shown],
+    table = Table(f"Groups of {by} (95 % intervals in brackets)",
+                  ["group", "test rows", *[m.replace("_", " ") for m in shown]],
                   [[r["group"] + (" (small)" if r["small"] else ""), r.get("count"),
                     *[_with_ci(r, m) for m in shown]] for r in rep["groups"]["rows"]])
     disp = Table(f"Gaps between groups of {by}", ["measure", "value", "meaning"],

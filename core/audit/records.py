@@ -41,6 +41,8 @@ class AuditKind(StrEnum):
     SEARCH_TRIAL = "search_trial"  # the study, trial number and settings of a search trial run
     EXPORT = "export"  # the export job (files under <home>/exports/<run>)
     COUNTERFACTUAL_GROUPS = "counterfactual_groups"  # changes needed to flip, per sensitive group
+    MODEL_CARD = "model_card"  # what the user wrote for the report: intended use, out of scope
+    REPORT_AUDITS = "report_audits"  # the job that runs the audits a report still lacks
 
 
 def kind_of(stored: str) -> AuditKind:
@@ -186,6 +188,11 @@ class MitigateJobResult(_Record):
     comparison: list[dict[str, Any]]
 
 
+class ModelCardRecord(_Record):
+    intended_use: str = ""  # typed by the user on the Report page or with --intended-use
+    out_of_scope: str = ""
+
+
 class IntervalsResult(_Record):
     n_boot: int
 
@@ -202,6 +209,7 @@ PLAIN_RECORDS: dict[AuditKind, type] = {
     AuditKind.FAIRNESS: FairnessRecord, AuditKind.MITIGATION: MitigationRecord,
     AuditKind.ADVERSARIAL_TRAINING: AdversarialTrainingRecord,
     AuditKind.LINEAR_BASELINE: LinearBaselineRecord,
+    AuditKind.MODEL_CARD: ModelCardRecord,
 }
 
 

@@ -29,6 +29,7 @@ JOBS: dict[str, str] = {
     "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
     "export": "core.export.jobs:export_job",
     "counterfactual_groups": "core.audit.whatif.jobs:groups_job",
+    "report_audits": "core.report.jobs:report_audits_job",  # the audits a report still lacks
 }
 
 

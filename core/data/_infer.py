@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.data._csv import MISSING_MARKERS
+from core.data._values import convert_text
 from core.data._types import ColumnInfo, ColumnKind, Task
 from core.errors import DataError
 
@@ -22,39 +22,28 @@ MAX_CLASSES = 100  # more than this is almost never a real class label, and one-
 _MAX_CATEGORIES = 100  # a text column with more distinct values than this is free text
 
 
-def _looks_numeric(s: pd.Series) -> bool:
-    sample = s.dropna().head(100)
-    return len(sample) > 0 and bool(pd.to_numeric(sample, errors="coerce").notna().all())
+def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, str]]:
+    """Strip text, turn missing markers into NaN, read numbers, units and dates (`_values`).
 
-
-def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """Strip text, turn missing markers into NaN, and make number-only columns numeric.
-
-    Returns the typed frame and, per column, the markers that stood for missing values.
+    Returns the typed frame, per column the markers that stood for missing values, and per
+    column a sentence on what was read (or why it stayed text). The frame is built at once
+    from a dict: inserting columns one by one fragments a wide frame.
     """
-    out, markers = {}, {}
+    out, markers, notes = {}, {}, {}
     for col in raw.columns:
         s = raw[col]
         if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
             out[col] = s
             markers[col] = []
             continue
-        s = s.str.strip()
-        missing = s.isin(MISSING_MARKERS)
-        markers[col] = sorted(set(s[missing].unique())) if missing.any() else []
-        s = s.mask(missing)
-        if not _looks_numeric(s):  # cheap test first: to_numeric on a text column is slow
-            out[col] = s
-            continue
-        num = pd.to_numeric(s, errors="coerce")
-        n_present = int(s.notna().sum())
-        if n_present and int(num.notna().sum()) == n_present and np.isfinite(num.dropna()).all():
-            if not missing.any() and (num == num.round()).all():
-                num = num.astype(np.int64)
-            out[col] = num
-        else:
-            out[col] = s
-    return pd.DataFrame(out), markers
+        done = convert_text(s)
+        out[col], markers[col] = done.series, done.markers
+        if done.note:
+            notes[col] = done.note
+        for name, values in done.extra.items():
+            if name not in raw.columns and name not in out:
+                out[name], markers[name] = values, []
+    return pd.DataFrame(out, index=raw.index), markers, notes
 
 
 def _is_integer_valued(values: pd.Series) -> bool:
@@ -131,7 +120,8 @@ def _note(kind: ColumnKind, inferred: ColumnKind, n_missing: int, n_rows: int, m
 
 
 def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
-                 overrides: dict[str, ColumnKind]) -> list[ColumnInfo]:
+                 overrides: dict[str, ColumnKind], read_notes: dict[str, str] | None = None
+                 ) -> list[ColumnInfo]:
     infos = []
     for col in frame.columns:
         s = frame[col]
@@ -145,6 +135,7 @@ def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
         infos.append(ColumnInfo(
             name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
             n_unique=int(s.nunique()), examples=_example_values(s.dropna()),
-            note=_note(kind, inferred, n_missing, len(s), markers.get(col, [])),
+            note="; ".join(filter(None, [(read_notes or {}).get(col, ""),
+                                         _note(kind, inferred, n_missing, len(s), markers.get(col, []))])),
             missing_markers=list(markers.get(col, []))))
     return infos

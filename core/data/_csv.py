@@ -109,7 +109,8 @@ def _parse(data: bytes, delim: str, names: list[str]) -> pa.Table:
     read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK)
     parse = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
                                invalid_row_handler=_skip_blank)
-    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[],
+    # large_string: the type pandas keeps text in, so handing the table over copies nothing.
+    convert = pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[],
                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
     try:
         return pacsv.read_csv(pa.py_buffer(data), read_options=read, parse_options=parse,
@@ -212,7 +213,7 @@ def read_stored_text_frame(path: Path) -> pd.DataFrame:
         names = head.schema.names
     convert = pacsv.ConvertOptions(null_values=[], strings_can_be_null=False,
                                    quoted_strings_can_be_null=False,
-                                   column_types={n: pa.string() for n in names})
+                                   column_types={n: pa.large_string() for n in names})
     table = pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
                            parse_options=pacsv.ParseOptions(newlines_in_values=True),
                            convert_options=convert)

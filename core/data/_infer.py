@@ -30,8 +30,7 @@ def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], 
     from a dict: inserting columns one by one fragments a wide frame.
     """
     out, markers, notes = {}, {}, {}
-    for col in raw.columns:
-        s = raw[col]
+    for col, s in raw.items():
         if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
             out[col] = s
             markers[col] = []
@@ -50,16 +49,17 @@ def _is_integer_valued(values: pd.Series) -> bool:
     return ptypes.is_integer_dtype(values) or bool((values == values.round()).all())
 
 
-def infer_kind(series: pd.Series) -> ColumnKind:
+def infer_kind(series: pd.Series, uniques=None, values: pd.Series | None = None) -> ColumnKind:
     """Guess what a column holds from its values (and, for ids, its name)."""
-    values = series.dropna()
-    n, n_unique = len(values), int(values.nunique())
+    values = series.dropna() if values is None else values
+    uniques = values.unique() if uniques is None else uniques
+    n, n_unique = len(values), len(uniques)
     if n == 0:
         return "categorical"
     if ptypes.is_bool_dtype(values):
         return "boolean"
     if ptypes.is_numeric_dtype(values):
-        if n_unique == 2 and set(values.unique()) <= {0, 1}:
+        if n_unique == 2 and set(uniques) <= {0, 1}:
             return "boolean"
         all_distinct = n_unique == len(series) and n >= 20
         if all_distinct and _is_integer_valued(values):
@@ -68,7 +68,7 @@ def infer_kind(series: pd.Series) -> ColumnKind:
                 return "id"  # 1, 2, 3, ... or a column named like an id
         return "numeric"
     text = values.astype(str)
-    lowered = set(text.str.lower().unique())
+    lowered = {str(u).lower() for u in uniques} if n_unique <= 2 else set()
     if n_unique == 2 and any(lowered == pair for pair in _TRUE_FALSE):
         return "boolean"
     sample = text.head(200)
@@ -94,9 +94,9 @@ def detect_task(series: pd.Series, kind: ColumnKind) -> Task:
     return "multiclass"
 
 
-def _example_values(values: pd.Series) -> list[str]:
+def _example_values(uniques) -> list[str]:
     out = []
-    for v in values.unique()[:3]:
+    for v in uniques[:3]:
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         out.append(str(v))
@@ -123,18 +123,19 @@ def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
                  overrides: dict[str, ColumnKind], read_notes: dict[str, str] | None = None
                  ) -> list[ColumnInfo]:
     infos = []
-    for col in frame.columns:
-        s = frame[col]
-        inferred = infer_kind(s)
+    for col, s in frame.items():
+        present = s.dropna() if s.hasnans else s
+        uniques = present.unique()  # once per column: a hash pass over 1M rows is not free
+        inferred = infer_kind(s, uniques, present)
         kind = overrides.get(col, inferred)
         if kind == "numeric" and not ptypes.is_numeric_dtype(s):
             bad = s.dropna()[pd.to_numeric(s.dropna(), errors="coerce").isna()]
             raise DataError(f"Column '{col}' cannot be numeric: values such as '{bad.iloc[0]}' are "
                             "not numbers. Set it to categorical, or fix the values in the CSV.")
-        n_missing = int(s.isna().sum())
+        n_missing = len(s) - len(present)
         infos.append(ColumnInfo(
             name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
-            n_unique=int(s.nunique()), examples=_example_values(s.dropna()),
+            n_unique=len(uniques), examples=_example_values(uniques),
             note="; ".join(filter(None, [(read_notes or {}).get(col, ""),
                                          _note(kind, inferred, n_missing, len(s), markers.get(col, []))])),
             missing_markers=list(markers.get(col, []))))

@@ -123,7 +123,7 @@ def _with_units(present: pa.ChunkedArray, col: str) -> tuple[np.ndarray | None, 
 
 def _plain(present: pa.ChunkedArray) -> np.ndarray | None:
     """Most number columns are plain: one cast, no regex (a regex pass costs seconds per 1M)."""
-    if _to_float(present[:_SAMPLE]) is None:  # a failed cast of a whole text column is slow
+    if len(present) > 4 * _SAMPLE and _to_float(present[:_SAMPLE]) is None:  # fail fast on text
         return None
     return _to_float(present)
 
@@ -160,31 +160,44 @@ def _date_numbers(text: pd.Series, fmt: str, col: str) -> dict[str, pd.Series] |
     return {f"{col}_{k}": v.astype(np.float64) for k, v in parts.items() if v.nunique() > 1} or None
 
 
+def _numbers_series(values: np.ndarray, missing: np.ndarray | None, series: pd.Series) -> pd.Series:
+    if missing is None:
+        full = values
+        if (full == np.round(full)).all() and np.abs(full).max() < 2**53:
+            full = full.astype(np.int64)
+    else:
+        full = np.full(len(series), np.nan)
+        full[~missing] = values
+    return pd.Series(full, index=series.index, name=series.name)
+
+
 def convert_text(series: pd.Series) -> Converted:
     """Strip, mark missing values, then read numbers (with separators or units) or dates."""
     col = str(series.name)
     arr = pa.array(series, from_pandas=True)  # zero-copy for Arrow-backed text
-    if not isinstance(arr, pa.ChunkedArray):
-        arr = pa.chunked_array([arr])
     trimmed = pc.utf8_trim_whitespace(arr)
-    missing = pc.fill_null(pc.is_in(pc.utf8_lower(trimmed), value_set=_MARKER_SET.cast(trimmed.type)), True)
-    n_missing = int(pc.sum(missing).as_py() or 0)
-    markers = sorted(pc.unique(pc.filter(trimmed, missing)).to_pylist()) if n_missing else []
-    markers = [m for m in markers if m is not None]
-    text = pc.if_else(missing, pa.scalar(None, trimmed.type), trimmed)
-    present = pc.filter(trimmed, pc.invert(missing))
+    missing = pc.is_in(trimmed, value_set=_MARKER_SET.cast(trimmed.type))
+    n_missing = int(pc.sum(missing).as_py() or 0) + trimmed.null_count
+    if not n_missing:  # the common case, in as few passes as possible (1,500 columns add up)
+        plain = _plain(trimmed)
+        if plain is not None:
+            return Converted(_numbers_series(plain, None, series), [])
+        present, text = trimmed, trimmed
+    else:
+        missing = pc.fill_null(missing, True)
+        present = pc.filter(trimmed, pc.invert(missing))
+        text = pc.if_else(missing, pa.scalar(None, trimmed.type), trimmed)
+    markers = sorted(m for m in pc.unique(pc.filter(trimmed, missing)).to_pylist() if m is not None) \
+        if n_missing else []
     as_text = pd.Series(text.to_pandas(), index=series.index, name=series.name)
     if len(present) == 0:
         return Converted(as_text, markers)
-    values, note = _plain(present), ""
+    values, note = (_plain(present) if n_missing else None), ""
     if values is None and _all(pc.match_substring_regex(present[:_SAMPLE], _UNIT_RE)):
         values, note = _with_units(present, col)  # the slow regex path, only for number-like text
     if values is not None:
-        full = np.full(len(arr), np.nan)
-        full[~missing.to_numpy(zero_copy_only=False)] = values
-        if not n_missing and (full == np.round(full)).all() and np.abs(full).max() < 2**53:
-            full = full.astype(np.int64)
-        return Converted(pd.Series(full, index=series.index, name=series.name), markers, note)
+        mask = missing.to_numpy(zero_copy_only=False) if n_missing else None
+        return Converted(_numbers_series(values, mask, series), markers, note)
     fmt, words, why = _date_format(present, col) if _maybe_date(present) else (None, "", "")
     if fmt:
         extra = _date_numbers(as_text, fmt, col)
@@ -194,4 +207,7 @@ def convert_text(series: pd.Series) -> Converted:
     return Converted(as_text, markers, note or why)
 
 
-_MARKER_SET = pa.array(sorted(MISSING_MARKERS), pa.large_string())
+# Compared as written, in the spellings people use ('NA', 'N/A', 'n/a', 'Missing', 'NULL'):
+# one lookup instead of lower-casing every cell of every column first.
+_MARKER_SET = pa.array(sorted({v for m in MISSING_MARKERS
+                               for v in (m, m.upper(), m.title(), m.capitalize())}), pa.large_string())

@@ -24,13 +24,19 @@ _MAX_CATEGORIES = 100  # a text column with more distinct values than this is fr
 
 def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, str]]:
     """Strip text, turn missing markers into NaN, read numbers, units and dates (`_values`).
+    A frame of 100,000 rows or more is emptied as it is read (its columns are let go).
 
     Returns the typed frame, per column the markers that stood for missing values, and per
     column a sentence on what was read (or why it stayed text). The frame is built at once
     from a dict: inserting columns one by one fragments a wide frame.
     """
     out, markers, notes = {}, {}, {}
-    for col, s in raw.items():
+    index, names = raw.index, set(raw.columns)
+    # Each text column is let go once read, so a big file's text and numbers are not all held
+    # at once; only a long frame is worth it (deleting columns from a wide one costs per column).
+    consume = len(raw) >= 100_000
+    for col in list(raw.columns):
+        s = raw.pop(col) if consume else raw[col]
         if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
             out[col] = s
             markers[col] = []
@@ -40,9 +46,9 @@ def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], 
         if done.note:
             notes[col] = done.note
         for name, values in done.extra.items():
-            if name not in raw.columns and name not in out:
+            if name not in out and name not in names:
                 out[name], markers[name] = values, []
-    return pd.DataFrame(out, index=raw.index), markers, notes
+    return pd.DataFrame(out, index=index), markers, notes
 
 
 def _is_integer_valued(values: pd.Series) -> bool:

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from core.cli import print_json
-from core.errors import DataError
+from core.errors import DataError, LayerLabError
 
 _KINDS = ("numeric", "categorical", "boolean", "id", "date", "text")
 
@@ -106,8 +106,13 @@ def _print_report(rep: dict) -> None:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from core.data import dataset_report, load, prepare
 
-    bundle = load(_ref_from_args(args))
-    rep = dataset_report(bundle, prepare(bundle))
+    try:
+        bundle = load(_ref_from_args(args))
+        rep = dataset_report(bundle, prepare(bundle))
+    except LayerLabError as exc:
+        if args.json:  # the --json contract holds on refusal too: the last line is the object
+            print_json({"error": str(exc), "exit_code": 2})
+        raise
     _print_report(rep)
     if args.json:
         print_json(rep)

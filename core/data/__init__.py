@@ -23,6 +23,15 @@ from core.data._tabular import _category_text as category_text
 from core.data._types import (ColumnInfo, ColumnKind, DatasetBundle, DatasetRef, Modality,
                               PreparedData, Task)
 from core.data._words import join_names
+# The messages of CSV reading, each a module-level constant that tests import.
+from core.data._csv import (LONG_CELL, MAX_CELL_CHARS, MISSING_MARKERS, NO_ROWS, ONE_COLUMN,
+                            RAGGED, UNREADABLE)
+from core.data._prepare import RARE_CLASS
+from core.data._sniff import (BINARY, EMPTY, NOT_CSV, NOTE_BOM, NOTE_CP1252, NOTE_DELIMITER,
+                              NOTE_UTF16)
+from core.data._values import (KEPT_AMBIGUOUS, KEPT_DATE_AMBIGUOUS, KEPT_MIXED_UNITS,
+                               NOTE_CURRENCY, NOTE_DATE, NOTE_DECIMAL_COMMA, NOTE_PERCENT,
+                               NOTE_THOUSANDS, NOTE_UNIT)
 
 __all__ = [
     "BuiltinInfo", "ParamInfo", "builtin_datasets", "builtin_info", "default_ref",
@@ -30,4 +39,9 @@ __all__ = [
     "DatasetRef", "DatasetBundle", "PreparedData", "ColumnInfo", "ColumnKind", "Modality", "Task",
     "MISSING_CATEGORY", "NOT_TABULAR_ROWS", "DIGITS_PIXEL_MAX", "category_text", "input_column_kinds",
     "transform_rows", "check_sensitive_count", "join_names",
+    "LONG_CELL", "MAX_CELL_CHARS", "MISSING_MARKERS", "NO_ROWS", "ONE_COLUMN", "RAGGED",
+    "UNREADABLE", "RARE_CLASS", "BINARY", "EMPTY", "NOT_CSV", "NOTE_BOM", "NOTE_CP1252",
+    "NOTE_DELIMITER", "NOTE_UTF16", "KEPT_AMBIGUOUS", "KEPT_DATE_AMBIGUOUS", "KEPT_MIXED_UNITS",
+    "NOTE_CURRENCY", "NOTE_DATE", "NOTE_DECIMAL_COMMA", "NOTE_PERCENT", "NOTE_THOUSANDS",
+    "NOTE_UNIT",
 ]

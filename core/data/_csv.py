@@ -12,166 +12,181 @@ import hashlib
 import io
 import json
 import logging
+import uuid
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core import settings
+from core.data import _sniff
 from core.data._types import DatasetRef
 from core.errors import DataError
 
 log = logging.getLogger(__name__)
 
-# Text that means "no value" in the CSVs people export (spreadsheets, R, the UCI sets).
-MISSING_MARKERS = frozenset({"", "?", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "#N/A"})
-DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-_MAGIC = {  # file signatures people upload by mistake, with the fix for each
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive or an Excel .xlsx workbook",
-    b"\x1f\x8b": "a gzip-compressed file", b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
-}
-_FIX = "Export your table as a CSV text file (comma, semicolon or tab separated) and upload that."
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:,.1f} MB"
-
-
-def _check_bytes(raw: bytes) -> None:
-    cap = settings.MAX_CSV_BYTES
-    if len(raw) > cap:  # before any parsing: never half-read a file we cannot hold
-        raise DataError(f"The file is {_mb(len(raw))}, over LayerLab's cap of {_mb(cap)} for a CSV "
-                        "upload. Use a sample of the rows, or ask the administrator to raise "
-                        "LAYERLAB_MAX_CSV_MB.")
-    if not raw.strip():
-        raise DataError("The file is empty. Upload a CSV with a header row and at least one data row.")
-    for magic, what in _MAGIC.items():
-        if raw.startswith(magic):
-            raise DataError(f"The file is {what}, not a CSV text file. {_FIX}")
-    head = raw[:8192]
-    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
-    if b"\x00" in head or controls > len(head) * 0.01:
-        raise DataError(f"The file contains binary data, not text, so it is not a CSV. {_FIX}")
-
-
-def _decode(raw: bytes, notes: list[str]) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Latin-1 maps every byte, so it cannot fail; older Excel exports often use it.
-        notes.append("The file was not UTF-8; read it as Latin-1.")
-        return raw.decode("latin-1")
-
-
-def _sniff_delimiter(text: str, notes: list[str]) -> str:
-    """The candidate giving the most columns with the same count on the first rows."""
-    best, best_key = ",", (-1, -1)
-    for delim in DELIMITERS:
-        rows = []
-        try:
-            for row in csv.reader(io.StringIO(text[:65536]), delimiter=delim):
-                if row:
-                    rows.append(len(row))
-                if len(rows) >= 30:
-                    break
-        except csv.Error:
-            continue
-        if not rows:
-            continue
-        # The last sampled row may be cut off by the 64 KB sample: leave it out of the check.
-        sample = rows[:-1] if len(rows) > 2 else rows
-        key = (int(all(n == rows[0] for n in sample)), rows[0])
-        if rows[0] > 1 and key > best_key:
-            best, best_key = delim, key
-    if best != ",":
-        notes.append(f"Columns were separated by {DELIMITERS[best]}.")
-    return best
+# Text that means "no value" in the CSVs people export (spreadsheets, R, SQL dumps, the UCI sets),
+# compared without regard to case.
+MISSING_MARKERS = frozenset({"", "?", "-", "--", "na", "n/a", "nan", "null", "none", "#n/a",
+                             "missing", "nil"})
+MAX_CELL_CHARS = 100_000  # longer is a pasted document or a broken export, never a feature
+LONG_CELL = ("Row {row}, column '{column}' holds a cell of {length:,} characters, over LayerLab's "
+             "limit of {limit:,} characters per cell. Shorten or remove that cell (a table cell "
+             "is a value, not a document) and upload again.")
+RAGGED = ("Line {line} has {got} fields but the header has {want} columns. Check that line for a "
+          "missing value or an extra separator (a value containing a separator must be in double "
+          "quotes).")
+UNREADABLE = "The CSV could not be read near line {line}: {error}. Check the quotes on that line."
+NO_ROWS = ("The file has a header row but no data rows. Upload a CSV with at least one row of "
+           "values under the header.")
+TOO_MANY_COLUMNS = ("The file has {n:,} columns, over LayerLab's cap of {cap:,} columns. Keep the "
+                    "columns you need (fewer than the cap) and upload again.")
+ONE_COLUMN = ("Found only one column ('{name}'). LayerLab needs at least two: inputs and a target. "
+              "If your file separates values with another character (such as '|'), save it with "
+              "commas, semicolons or tabs.")
+DUPLICATE_NAME = ("The column name '{name}' appears twice (columns {first} and {second}). Rename "
+                  "one so every column has its own name.")
+# The table of the last upload, until `load` takes it (one entry: never more than one table).
+_JUST_PARSED: dict[Path, pa.Table] = {}
+_BLOCK = 1 << 22  # pyarrow parses in blocks; a record longer than a block is a too-long cell
 
 
 def _check_header(header: list[str], notes: list[str]) -> list[str]:
     names = []
     for i, name in enumerate(header, start=1):
-        name = name.strip()
+        name = name.replace("\ufeff", "").strip()
         if not name:
             name = f"column_{i}"
             notes.append(f"Column {i} had no name; called it '{name}'.")
         names.append(name)
     cap = settings.MAX_CSV_COLUMNS
     if len(names) > cap:
-        raise DataError(f"The file has {len(names):,} columns, over LayerLab's cap of {cap:,} "
-                        "columns. Keep the columns you need (fewer than the cap) and upload again.")
+        raise DataError(TOO_MANY_COLUMNS.format(n=len(names), cap=cap))
     if len(names) < 2:
-        raise DataError(f"Found only one column ('{names[0]}'). LayerLab needs at least two: inputs "
-                        "and a target. If your file separates values with another character "
-                        "(such as '|'), save it with commas, semicolons or tabs.")
+        raise DataError(ONE_COLUMN.format(name=names[0]))
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
         if name in seen:
-            raise DataError(f"The column name '{name}' appears twice (columns {seen[name]} and {i}). "
-                            "Rename one so every column has its own name.")
+            raise DataError(DUPLICATE_NAME.format(name=name, first=seen[name], second=i))
         seen[name] = i
     return names
 
 
-def _check_rows(text: str, delim: str, n_cols: int) -> int:
-    """Count data rows; refuse the first ragged one, naming its line and field count."""
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    n_rows, header_seen = 0, False
+def _diagnose(data: bytes, delim: str, names: list[str]) -> None:
+    """Find, row by row, why the fast parser refused the file; only runs on that failure."""
+    text = io.StringIO(data.decode("utf-8"), newline=None)  # CR, CRLF and LF all end a line
+    old = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # see a long cell whole, to name it instead of the quotes
+    reader = csv.reader(text, delimiter=delim)
     try:
+        next(reader, None)
+        row_no = 0
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
-            if not header_seen:
-                header_seen = True
                 continue
-            if len(row) != n_cols:
-                raise DataError(
-                    f"Line {reader.line_num} has {len(row)} fields but the header has {n_cols} "
-                    "columns. Check that line for a missing value or an extra separator (a value "
-                    "containing a separator must be in double quotes).")
-            n_rows += 1
+            row_no += 1
+            for col, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS and col < len(names):
+                    raise DataError(LONG_CELL.format(row=row_no, column=names[col], length=len(cell),
+                                                     limit=MAX_CELL_CHARS))
+            if len(row) != len(names):
+                raise DataError(RAGGED.format(line=reader.line_num, got=len(row), want=len(names)))
     except csv.Error as exc:
-        raise DataError(f"The CSV could not be read near line {reader.line_num}: {exc}. Check the "
-                        "quotes on that line.") from None
-    if n_rows == 0:
-        raise DataError("The file has a header row but no data rows. Upload a CSV with at least "
-                        "one row of values under the header.")
-    return n_rows
+        raise DataError(UNREADABLE.format(line=reader.line_num, error=exc)) from None
+    finally:
+        csv.field_size_limit(old)
+
+
+def _skip_blank(row) -> str:
+    return "skip" if not (row.text or "").strip(" \t\r\n") else "error"
+
+
+def _parse(data: bytes, delim: str, names: list[str]) -> pa.Table:
+    """Every cell as text, parsed once by pyarrow's multi-threaded C++ reader."""
+    from pyarrow import csv as pacsv
+
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK)
+    parse = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                               invalid_row_handler=_skip_blank)
+    # large_string: the type pandas keeps text in, so handing the table over copies nothing.
+    convert = pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names}, null_values=[],
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+    try:
+        return pacsv.read_csv(pa.py_buffer(data), read_options=read, parse_options=parse,
+                              convert_options=convert)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        _diagnose(data, delim, names)
+        raise DataError(UNREADABLE.format(line="?", error=str(exc).split("\n")[0])) from None
+
+
+def _check_cells(table: pa.Table) -> None:
+    """The longest cell of each column, vectorised; the first too-long one is named."""
+    for name, column in zip(table.column_names, table.columns):
+        lengths = pc.utf8_length(column)
+        if len(column) and pc.max(lengths).as_py() > MAX_CELL_CHARS:
+            row = pc.index(pc.greater(lengths, MAX_CELL_CHARS), True).as_py()
+            raise DataError(LONG_CELL.format(row=row + 1, column=name,
+                                             length=lengths[row].as_py(), limit=MAX_CELL_CHARS))
+
+
+def parse_csv_table(raw: bytes) -> tuple[pa.Table, list[str]]:
+    """Check and parse uploaded bytes into a table of text columns, plus notes on what was done."""
+    _sniff.check_format(raw)
+    notes: list[str] = []
+    data = _sniff.to_utf8(raw, notes)
+    _sniff.check_text(data)
+    sample = _sniff.sample_text(data)
+    delim = _sniff.sniff_delimiter(sample, notes)
+    try:
+        first = next((r for r in csv.reader(io.StringIO(sample), delimiter=delim) if r), None)
+    except csv.Error as exc:
+        raise DataError(UNREADABLE.format(line=1, error=exc)) from None
+    if not first:
+        raise DataError(_sniff.EMPTY)
+    names = _check_header(first, notes)
+    table = _parse(data, delim, names)
+    if table.num_rows == 0:
+        raise DataError(NO_ROWS)
+    _check_cells(table)
+    return table, notes
 
 
 def parse_csv_text(raw: bytes) -> tuple[pd.DataFrame, list[str]]:
-    """Check and parse uploaded bytes into a frame of text columns, plus notes on what was done."""
-    _check_bytes(raw)
-    notes: list[str] = []
-    text = _decode(raw, notes)
-    delim = _sniff_delimiter(text, notes)
-    first = next((r for r in csv.reader(io.StringIO(text), delimiter=delim) if r), [])
-    names = _check_header(first, notes)
-    _check_rows(text, delim, len(names))
-    frame = pd.read_csv(io.StringIO(text), sep=delim, header=0, names=names, dtype=str,
-                        keep_default_na=False, na_filter=False, skip_blank_lines=True)
-    return frame, notes
+    """`parse_csv_table` as a pandas frame of text columns."""
+    table, notes = parse_csv_table(raw)
+    return table.to_pandas(), notes
 
 
 def canonical_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8, comma-separated, '\\n' line ends, no index: the bytes a content hash is taken of."""
+    """UTF-8, comma-separated, '\\n' line ends, no index (the format of a stored upload)."""
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _write_canonical(table: pa.Table, folder: Path) -> Path:
+    """Write the table as UTF-8 comma-separated text, hash the bytes, store under the hash."""
+    from pyarrow import csv as pacsv
+
+    tmp = folder / f".{uuid.uuid4().hex}.tmp"
+    pacsv.write_csv(table, str(tmp), pacsv.WriteOptions(quoting_style="needed"))
+    digest = hashlib.sha256()
+    with tmp.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    path = folder / f"{digest.hexdigest()}.csv"
+    tmp.replace(path)  # atomic: a second upload of the same file never sees half a copy
+    return path
 
 
 def ingest_csv(raw: bytes, filename: str) -> DatasetRef:
     """Validate an upload, store its canonical copy in the uploads folder, return its ref."""
-    frame, notes = parse_csv_text(raw)
-    data = canonical_bytes(frame)
-    digest = hashlib.sha256(data).hexdigest()
-    folder = settings.uploads_dir()
-    path = folder / f"{digest}.csv"
-    if not path.exists():
-        tmp = folder / f".{digest}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(path)  # atomic: a second upload of the same file never sees half a copy
+    table, notes = parse_csv_table(raw)
+    path = _write_canonical(table, settings.uploads_dir())
+    _JUST_PARSED.clear()
+    _JUST_PARSED[path] = table  # `load` usually follows at once: parse once, not twice
     meta = {"filename": filename, "notes": notes}
-    (folder / f"{digest}.json").write_text(json.dumps(meta), encoding="utf-8")
-    log.info("stored upload %s as %s (%d rows)", filename, path.name, len(frame))
+    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    log.info("stored upload %s as %s (%d rows)", filename, path.name, table.num_rows)
     return DatasetRef(source="csv", name=filename[:200] or "upload.csv", path=str(path))
 
 
@@ -188,8 +203,21 @@ def stored_path(ref: DatasetRef) -> Path:
 
 
 def read_stored_text_frame(path: Path) -> pd.DataFrame:
-    """Read a canonical (or shipped) CSV as text columns; cleaning happens in `load`."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    """Read a canonical (or shipped, gzip) CSV as text columns; cleaning happens in `load`."""
+    from pyarrow import csv as pacsv
+
+    cached = _JUST_PARSED.pop(Path(path), None)
+    if cached is not None:
+        return cached.to_pandas()
+    with pacsv.open_csv(str(path)) as head:  # reads only the first block, for the names
+        names = head.schema.names
+    convert = pacsv.ConvertOptions(null_values=[], strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False,
+                                   column_types={n: pa.large_string() for n in names})
+    table = pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
+                           parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                           convert_options=convert)
+    return table.to_pandas()
 
 
 def stored_notes(path: Path) -> list[str]:

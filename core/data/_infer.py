@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from core.data._csv import MISSING_MARKERS
+from core.data._values import convert_text
 from core.data._types import ColumnInfo, ColumnKind, Task
 from core.errors import DataError
 
@@ -22,55 +22,50 @@ MAX_CLASSES = 100  # more than this is almost never a real class label, and one-
 _MAX_CATEGORIES = 100  # a text column with more distinct values than this is free text
 
 
-def _looks_numeric(s: pd.Series) -> bool:
-    sample = s.dropna().head(100)
-    return len(sample) > 0 and bool(pd.to_numeric(sample, errors="coerce").notna().all())
+def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, str]]:
+    """Strip text, turn missing markers into NaN, read numbers, units and dates (`_values`).
+    A frame of 100,000 rows or more is emptied as it is read (its columns are let go).
 
-
-def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """Strip text, turn missing markers into NaN, and make number-only columns numeric.
-
-    Returns the typed frame and, per column, the markers that stood for missing values.
+    Returns the typed frame, per column the markers that stood for missing values, and per
+    column a sentence on what was read (or why it stayed text). The frame is built at once
+    from a dict: inserting columns one by one fragments a wide frame.
     """
-    out, markers = {}, {}
-    for col in raw.columns:
-        s = raw[col]
+    out, markers, notes = {}, {}, {}
+    index, names = raw.index, set(raw.columns)
+    # Each text column is let go once read, so a big file's text and numbers are not all held
+    # at once; only a long frame is worth it (deleting columns from a wide one costs per column).
+    consume = len(raw) >= 100_000
+    for col in list(raw.columns):
+        s = raw.pop(col) if consume else raw[col]
         if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
             out[col] = s
             markers[col] = []
             continue
-        s = s.str.strip()
-        missing = s.isin(MISSING_MARKERS)
-        markers[col] = sorted(set(s[missing].unique())) if missing.any() else []
-        s = s.mask(missing)
-        if not _looks_numeric(s):  # cheap test first: to_numeric on a text column is slow
-            out[col] = s
-            continue
-        num = pd.to_numeric(s, errors="coerce")
-        n_present = int(s.notna().sum())
-        if n_present and int(num.notna().sum()) == n_present and np.isfinite(num.dropna()).all():
-            if not missing.any() and (num == num.round()).all():
-                num = num.astype(np.int64)
-            out[col] = num
-        else:
-            out[col] = s
-    return pd.DataFrame(out), markers
+        done = convert_text(s)
+        out[col], markers[col] = done.series, done.markers
+        if done.note:
+            notes[col] = done.note
+        for name, values in done.extra.items():
+            if name not in out and name not in names:
+                out[name], markers[name] = values, []
+    return pd.DataFrame(out, index=index), markers, notes
 
 
 def _is_integer_valued(values: pd.Series) -> bool:
     return ptypes.is_integer_dtype(values) or bool((values == values.round()).all())
 
 
-def infer_kind(series: pd.Series) -> ColumnKind:
+def infer_kind(series: pd.Series, uniques=None, values: pd.Series | None = None) -> ColumnKind:
     """Guess what a column holds from its values (and, for ids, its name)."""
-    values = series.dropna()
-    n, n_unique = len(values), int(values.nunique())
+    values = series.dropna() if values is None else values
+    uniques = values.unique() if uniques is None else uniques
+    n, n_unique = len(values), len(uniques)
     if n == 0:
         return "categorical"
     if ptypes.is_bool_dtype(values):
         return "boolean"
     if ptypes.is_numeric_dtype(values):
-        if n_unique == 2 and set(values.unique()) <= {0, 1}:
+        if n_unique == 2 and set(uniques) <= {0, 1}:
             return "boolean"
         all_distinct = n_unique == len(series) and n >= 20
         if all_distinct and _is_integer_valued(values):
@@ -79,7 +74,7 @@ def infer_kind(series: pd.Series) -> ColumnKind:
                 return "id"  # 1, 2, 3, ... or a column named like an id
         return "numeric"
     text = values.astype(str)
-    lowered = set(text.str.lower().unique())
+    lowered = {str(u).lower() for u in uniques} if n_unique <= 2 else set()
     if n_unique == 2 and any(lowered == pair for pair in _TRUE_FALSE):
         return "boolean"
     sample = text.head(200)
@@ -105,9 +100,9 @@ def detect_task(series: pd.Series, kind: ColumnKind) -> Task:
     return "multiclass"
 
 
-def _example_values(values: pd.Series) -> list[str]:
+def _example_values(uniques) -> list[str]:
     out = []
-    for v in values.unique()[:3]:
+    for v in uniques[:3]:
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         out.append(str(v))
@@ -131,20 +126,23 @@ def _note(kind: ColumnKind, inferred: ColumnKind, n_missing: int, n_rows: int, m
 
 
 def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
-                 overrides: dict[str, ColumnKind]) -> list[ColumnInfo]:
+                 overrides: dict[str, ColumnKind], read_notes: dict[str, str] | None = None
+                 ) -> list[ColumnInfo]:
     infos = []
-    for col in frame.columns:
-        s = frame[col]
-        inferred = infer_kind(s)
+    for col, s in frame.items():
+        present = s.dropna() if s.hasnans else s
+        uniques = present.unique()  # once per column: a hash pass over 1M rows is not free
+        inferred = infer_kind(s, uniques, present)
         kind = overrides.get(col, inferred)
         if kind == "numeric" and not ptypes.is_numeric_dtype(s):
             bad = s.dropna()[pd.to_numeric(s.dropna(), errors="coerce").isna()]
             raise DataError(f"Column '{col}' cannot be numeric: values such as '{bad.iloc[0]}' are "
                             "not numbers. Set it to categorical, or fix the values in the CSV.")
-        n_missing = int(s.isna().sum())
+        n_missing = len(s) - len(present)
         infos.append(ColumnInfo(
             name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
-            n_unique=int(s.nunique()), examples=_example_values(s.dropna()),
-            note=_note(kind, inferred, n_missing, len(s), markers.get(col, [])),
+            n_unique=len(uniques), examples=_example_values(uniques),
+            note="; ".join(filter(None, [(read_notes or {}).get(col, ""),
+                                         _note(kind, inferred, n_missing, len(s), markers.get(col, []))])),
             missing_markers=list(markers.get(col, []))))
     return infos

@@ -6,6 +6,7 @@ here, so a bad choice fails with a plain message before any preprocessing or tra
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pandas as pd
 from pandas.api import types as ptypes
@@ -58,7 +59,7 @@ def _raw_frame(ref: DatasetRef) -> tuple[pd.DataFrame, list[str], dict]:
 
 
 def _drop_empty_columns(frame: pd.DataFrame, target: str, notes: list[str]) -> pd.DataFrame:
-    empty = [c for c in frame.columns if frame[c].isna().all()]
+    empty = list(frame.columns[~frame.notna().any().to_numpy()])  # one pass, not one per column
     if target in empty:
         raise DataError(f"The target column '{target}' has no values (every cell is empty or marks "
                         "a missing value). Pick another target column.")
@@ -111,22 +112,34 @@ def _check_target(series: pd.Series, task: Task) -> None:
                         "predict, pick regression; otherwise pick another column as the target.")
 
 
+def _digest(ref: DatasetRef, frame: pd.DataFrame) -> str:
+    """sha256 naming the data. An upload's frame follows from its stored bytes, already named by
+    their hash, so that name stands in for them: writing a million typed rows out again as CSV
+    only to hash them would cost seconds."""
+    if ref.source == "csv":
+        shape = json.dumps([_csv.stored_path(ref).stem, list(map(str, frame.columns)),
+                            [str(t) for t in frame.dtypes], len(frame)])
+        return hashlib.sha256(shape.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_csv.canonical_bytes(frame)).hexdigest()
+
+
 def load(ref: DatasetRef) -> DatasetBundle:
     """Load a built-in set or a stored upload and settle its target, task and column kinds."""
     raw, notes, meta = _raw_frame(ref)
-    frame, markers = clean_frame(raw)
+    frame, markers, read_notes = clean_frame(raw)
+    notes = notes + list(read_notes.values())
     target = ref.target or meta["default_target"] or str(frame.columns[-1])
     _check_columns(ref, frame, target)
     frame = _drop_empty_columns(frame, target, notes)
     kinds: dict[str, ColumnKind] = dict(ref.kinds)
-    columns = column_infos(frame, markers, kinds)
+    columns = column_infos(frame, markers, kinds, read_notes)
     by_name = {c.name: c for c in columns}
     task = ref.task
     if task is None:
         default = meta["task"] if target == meta["default_target"] else None
         task = default or detect_task(frame[target], by_name[target].kind)
     _check_target(frame[target], task)
-    digest = hashlib.sha256(_csv.canonical_bytes(frame)).hexdigest()
+    digest = _digest(ref, frame)
     return DatasetBundle(
         ref=ref, frame=frame, target=target, task=task, modality=meta["modality"],
         columns=columns, sensitive=list(ref.sensitive), content_hash=digest,

@@ -17,6 +17,10 @@ from core.errors import DataError
 _NATURAL_PAIRS = [("false", "true"), ("no", "yes"), ("f", "t"), ("n", "y"), ("0", "1")]
 _MIN_CLASS_ROWS = 3  # one each for the train, validation and test splits
 DIGITS_PIXEL_MAX = 16.0  # scikit-learn's 8x8 digits hold grey levels 0..16
+# Stratified splitting puts every class in each of the three splits, so a class needs 3 rows.
+RARE_CLASS = ("Class '{cls}' of the target '{target}' has only {n} {rows}{more}; every class needs at "
+              "least {need} so the stratified training, validation and test splits can each hold "
+              "it. Merge it into a similar class, drop its rows, or collect more examples of it.")
 
 
 def _label_strings(series: pd.Series) -> pd.Series:
@@ -55,15 +59,15 @@ def _encode_target(series: pd.Series, task: str) -> tuple[np.ndarray, list[str]]
     counts = labels.value_counts()
     rare = [c for c in classes if counts[c] < _MIN_CLASS_ROWS]
     if rare:
-        raise DataError(f"Class '{rare[0]}' of the target '{series.name}' has only {counts[rare[0]]} "
-                        f"{plural(int(counts[rare[0]]), 'row')}; every class needs at least "
-                        f"{_MIN_CLASS_ROWS} so the training, validation and test splits can each "
-                        "hold it. Remove those rows or pick another target.")
+        n = int(counts[rare[0]])
+        more = f" ({len(rare) - 1} more class{'es' if len(rare) > 2 else ''} too)" if len(rare) > 1 else ""
+        raise DataError(RARE_CLASS.format(cls=rare[0], target=series.name, n=n, rows=plural(n, "row"),
+                                          need=_MIN_CLASS_ROWS, more=more))
     codes = labels.map({c: i for i, c in enumerate(classes)}).to_numpy(dtype=np.int64)
     return codes, classes
 
 
-def _split(positions: np.ndarray, y: np.ndarray, bundle: DatasetBundle):
+def _split(positions: np.ndarray, y: np.ndarray, bundle: DatasetBundle, classes=()):
     from sklearn.model_selection import train_test_split
 
     ref = bundle.ref
@@ -76,6 +80,14 @@ def _split(positions: np.ndarray, y: np.ndarray, bundle: DatasetBundle):
             rest, test_size=ref.val_fraction / (1 - ref.test_fraction),
             random_state=ref.split_seed, stratify=y_rest if strat else None)
     except ValueError as exc:  # too few rows for the fractions (sklearn says which)
+        if strat and "least populated class" in str(exc):
+            counts = np.bincount(y)
+            small = int(np.argmin(np.where(counts > 0, counts, counts.max() + 1)))
+            n = int(counts[small])
+            name = classes[small] if classes else str(small)
+            raise DataError(RARE_CLASS.format(cls=name, target=bundle.target, n=n,
+                                              rows=plural(n, "row"), need=_MIN_CLASS_ROWS + 1,
+                                              more="")) from None
         raise DataError(f"The dataset has too few rows ({len(positions)}) to split into training, "
                         f"validation and test sets: {exc}. Use more rows.") from None
     return np.sort(train), np.sort(val), np.sort(test)
@@ -115,7 +127,7 @@ def prepare(bundle: DatasetBundle) -> PreparedData:
     y_kept, classes = _encode_target(frame[target].iloc[positions], task)
     y_full = np.zeros(len(frame), dtype=y_kept.dtype)
     y_full[positions] = y_kept
-    idx_train, idx_val, idx_test = _split(positions, y_kept, bundle)
+    idx_train, idx_val, idx_test = _split(positions, y_kept, bundle, classes)
 
     if bundle.modality == "tabular":
         X_full, pre, names, cols, sentences = _tabular.fit_transform(bundle, idx_train)

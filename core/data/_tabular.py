@@ -18,7 +18,8 @@ from core.errors import DataError
 MISSING_CATEGORY = "missing"
 _LEFT_OUT_WHY = {
     "id": "{names} {look} like an id (a distinct value in every row) and {be} left out.",
-    "date": "{names} {hold} dates and {be} left out: LayerLab does not use dates as inputs yet.",
+    "date": ("{names} {hold} dates and {be} left out as dates; where they could be read, the "
+             "parts that vary (year, month, day of the week) are inputs instead."),
     "text": "{names} {be_is} free text and {be} left out (set the kind to categorical to use it).",
 }
 
@@ -117,11 +118,10 @@ def fit_transform(bundle: DatasetBundle, idx_train: np.ndarray):
     transformer, input names, the column of each input, report sentences)."""
     numeric, categorical, left_out = _choose_columns(bundle)
     frame = bundle.frame
-    inputs = pd.DataFrame(index=frame.index)
-    for col in numeric:
-        inputs[col] = frame[col].to_numpy(dtype=np.float64)
-    for col in categorical:
-        inputs[col] = _category_text(frame[col])
+    # One frame from a dict: inserting 1,500 columns one by one fragments it (and pandas warns).
+    inputs = pd.DataFrame({**{col: frame[col].to_numpy(dtype=np.float64) for col in numeric},
+                           **{col: _category_text(frame[col]) for col in categorical}},
+                          index=frame.index)
     pre = _build(numeric, categorical)
     pre.fit(inputs.iloc[idx_train])
     X = np.asarray(pre.transform(inputs), dtype=np.float32)  # (n_rows, n_inputs)
@@ -163,11 +163,11 @@ def transform_rows(data, rows: pd.DataFrame) -> np.ndarray:
     pre = data.preprocessor
     if pre is None:
         raise DataError(NOT_TABULAR_ROWS.format(modality="image or sequence"))
-    inputs = pd.DataFrame(index=rows.index)
-    for name, _, columns in pre.transformers_:
-        for col in columns if name in ("num", "cat") else []:
-            inputs[col] = (rows[col].to_numpy(dtype=np.float64) if name == "num"
-                           else _category_text(rows[col]))
+    inputs = pd.DataFrame({col: (rows[col].to_numpy(dtype=np.float64) if name == "num"
+                                 else _category_text(rows[col]))
+                           for name, _, columns in pre.transformers_
+                           for col in (columns if name in ("num", "cat") else [])},
+                          index=rows.index)
     return np.asarray(pre.transform(inputs), dtype=np.float32)
 
 

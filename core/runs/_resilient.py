@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 # Workers (patient): 7 retries after 0.5, 1, 2, 4, 8, 8, 8 s = 31.5 s of waiting, enough for a
 # PostgreSQL restart (1-5 s) or a managed failover (~30 s); a longer outage fails the run with
 # STORE_RETRYING as its reason instead of training into the void. Pages wait for nothing: they
-# show the message at once and their next poll (or rerun) is the retry.
+# show the message at once and their next poll (or rerun) is the retry. 31.5 s stays under the
+# job runner's 60 s heartbeat timeout, so a worker that waits is never reaped as dead.
 PATIENT_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0)
 
 

@@ -23,6 +23,7 @@ import pytest
 
 INSTALL_HINT = ("PostgreSQL's server binaries (initdb, pg_ctl) were not found. Install them with "
                 "`apt-get install -y postgresql` (the CI script .ci/run does).")
+PASSWORD = "layerlab-test"  # a throwaway server on loopback, deleted after the tests
 _BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
 
@@ -54,7 +55,10 @@ class PostgresServer:
         cmd = [_binary(args[0]), *args[1:]]
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
-        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        if check and done.returncode:
+            pytest.fail(f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
+        return done
 
     def start(self) -> None:
         opts = f"-p {self.port} -k {self.sockdir} -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -81,15 +85,14 @@ class PostgresServer:
             return None
         return int(pidfile.read_text().split()[0])
 
-    def url(self, db: str = "postgres", password: str = "") -> str:
-        auth = f"postgres:{password}" if password else "postgres"
-        return f"postgresql+psycopg://{auth}@127.0.0.1:{self.port}/{db}"
+    def url(self, db: str = "postgres", password: str = PASSWORD) -> str:
+        return f"postgresql+psycopg://postgres:{password}@127.0.0.1:{self.port}/{db}"
 
     def create_database(self, name: str) -> str:
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres",
+                             password=PASSWORD, dbname="postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -102,8 +105,11 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def start_server(root: Path) -> PostgresServer:
-    """initdb + start in `root` (owned by the postgres user when we are root)."""
+def start_server() -> PostgresServer:
+    """initdb + start in a new folder under /tmp (pytest's own tmp folders are private to root,
+    and the server runs as the postgres user when we are root). `stop_server` removes it."""
+    root = Path(tempfile.mkdtemp(prefix="layerlab-pg-"))
+    os.chmod(root, 0o755)
     user = "postgres" if os.geteuid() == 0 else None
     data, sockdir = root / "data", root / "sock"
     sockdir.mkdir(parents=True)
@@ -111,21 +117,29 @@ def start_server(root: Path) -> PostgresServer:
         shutil.chown(root, user)
         shutil.chown(sockdir, user)
     server = PostgresServer(data=data, port=free_port(), sockdir=sockdir, user=user)
-    server._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+    pwfile = root / "pw"
+    pwfile.write_text(PASSWORD)
+    if user:
+        shutil.chown(pwfile, user)
+    # TCP logins need the password (so a wrong one is refused, as on a real deployment).
+    server._run("initdb", "-D", str(data), "--auth-local=trust", "--auth-host=scram-sha-256",
+                "-U", "postgres", f"--pwfile={pwfile}", "--no-sync")
     server.start()
     return server
 
 
+def stop_server(server: PostgresServer) -> None:
+    server.stop()
+    shutil.rmtree(server.data.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
-    root = Path(tempfile.mkdtemp(prefix="layerlab-pg-"))
-    os.chmod(root, 0o755)
-    server = start_server(root)
+    server = start_server()
     try:
         yield server
     finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        stop_server(server)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.runs._base import RunStore
 from core.runs._engine import sql_engine
+from core.errors import StoreUnavailable
 from core.runs._sql import SqlRunStore
 from core.runs.files import is_blob_ref, local_file, share_file
 from core.runs._types import (
@@ -22,7 +23,7 @@ from core.runs._types import (
     RunProcess,
 )
 
-__all__ = ["open_store", "sql_engine", "RunStore", "SqlRunStore", "Run", "RunProcess", "EpochRow",
+__all__ = ["open_store", "StoreUnavailable", "sql_engine", "RunStore", "SqlRunStore", "Run", "RunProcess", "EpochRow",
            "LayerStat", "LogLine", "share_file", "local_file", "is_blob_ref", "RUN_STATUSES", "TERMINAL_STATUSES"]
 
 

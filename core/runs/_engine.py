@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.errors import LayerLabError
+from core.errors import LayerLabError, StoreUnavailable
 from core.runs.messages import (SCHEMA_TOO_NEW, STORE_BAD_URL, STORE_LOGIN_FAILED,
                                 STORE_UNREACHABLE)
 
@@ -76,10 +76,10 @@ def _create(url: str) -> sa.Engine:
         return sa.create_engine(parsed, **_POOL,
                                 connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise LayerLabError(STORE_BAD_URL.format(reason=str(exc).splitlines()[0])) from None
+        raise StoreUnavailable(STORE_BAD_URL.format(reason=str(exc).splitlines()[0])) from None
 
 
-def store_error(engine: sa.Engine, exc: BaseException) -> LayerLabError:
+def store_error(engine: sa.Engine, exc: BaseException) -> StoreUnavailable:
     """The readable error for a server store that cannot be used (never shows the password)."""
     url = engine.url
     where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
@@ -88,7 +88,7 @@ def store_error(engine: sa.Engine, exc: BaseException) -> LayerLabError:
     low = reason.lower()
     login = ("password" in low or "authentication" in low or "does not exist" in low
              or "role" in low)
-    return LayerLabError((STORE_LOGIN_FAILED if login else STORE_UNREACHABLE)
+    return StoreUnavailable((STORE_LOGIN_FAILED if login else STORE_UNREACHABLE)
                          .format(where=where, reason=reason))
 
 

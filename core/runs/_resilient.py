@@ -15,7 +15,7 @@ import time
 
 import sqlalchemy as sa
 
-from core.errors import LayerLabError
+from core.errors import StoreUnavailable
 from core.runs.messages import STORE_RETRYING
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def _resilient(method):
                 if self.engine.dialect.name == "sqlite" or not is_connection_error(exc):
                     raise
                 if attempt == len(delays):
-                    raise LayerLabError(STORE_RETRYING.format(reason=reason_of(exc))) from None
+                    raise StoreUnavailable(STORE_RETRYING.format(reason=reason_of(exc))) from None
                 log.warning("run store unreachable (%s); retry %d of %d in %.1f s",
                             reason_of(exc), attempt + 1, len(delays), delays[attempt])
                 time.sleep(delays[attempt])

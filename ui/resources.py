@@ -19,9 +19,8 @@ from core.errors import StoreUnavailable
 # While the run store is unreachable, a page checks again this often and redraws itself once it
 # answers (a PostgreSQL restart takes seconds; nobody should have to press reload).
 STORE_RETRY_S = 3.0
-STORE_OUTAGE_HINT = ("Runs cannot be stored or read until it answers. This page tries again "
-                     "every {every:.0f} seconds and comes back by itself; training that was "
-                     "running keeps its epochs.")
+STORE_OUTAGE_HINT = ("This page tries again every {every:.0f} seconds and comes back by itself; "
+                     "a run that was training keeps the epochs it already wrote.")
 
 
 @st.cache_resource(show_spinner=False)

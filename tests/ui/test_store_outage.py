@@ -19,7 +19,8 @@ def test_unreachable_store_at_start_is_a_note_not_a_traceback(monkeypatch):
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert text.startswith(STORE_UNREACHABLE.partition("{")[0]) and "LAYERLAB_STORE_URL" in text
-    assert "Runs cannot be stored" in " ".join(c.value for c in at.caption)
+    assert "Runs cannot be stored" in text
+    assert "tries again every 3 seconds" in " ".join(c.value for c in at.caption)
 
 
 def test_the_page_comes_back_when_the_store_answers_again(postgres_server, monkeypatch):

@@ -119,3 +119,19 @@ def test_a_second_node_with_an_empty_home_reads_the_model_and_its_upload(
     np.testing.assert_allclose(np.load(out), expected, rtol=0, atol=1e-6)
     assert list((node_b / "uploads").glob("*.csv"))  # the upload came from the store
     assert list((node_b / "cache" / "blobs").glob("*.safetensors"))  # the checkpoint, cached once
+
+
+def test_migrations_bring_an_empty_postgresql_database_to_head(postgres_url):
+    import sqlalchemy as sa
+
+    from core.runs._engine import HEAD_REVISION
+
+    store = open_store(postgres_url)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() \
+            == HEAD_REVISION == "0002_blobs"
+        tables = set(sa.inspect(conn).get_table_names())
+    assert {"runs", "epochs", "steps", "internals", "audits", "logs", "jobs", "workers",
+            "blobs"} <= tables
+    digest = store.put_blob(b"weights")
+    assert store.put_blob(b"weights") == digest and store.get_blob(digest) == b"weights"

@@ -41,5 +41,5 @@ def open_store(url: str | None = None, *, patient: bool = False) -> RunStore:
     if store.shares_files:  # uploads must reach workers on other machines (core.runs.files)
         from core.runs.files import register_upload_sharing
 
-        register_upload_sharing(store)
+        register_upload_sharing()
     return store

@@ -59,11 +59,31 @@ def _cache_dir() -> Path:
     return path
 
 
-def register_upload_sharing(store) -> None:
-    """Keep uploads in this server store too. core.data sits below core.runs and cannot import
+def _current_store():
+    """The store this process is configured for now (LAYERLAB_STORE_URL), when it shares files."""
+    from core.runs import open_store
+
+    store = open_store()
+    return store if store.shares_files else None
+
+
+def _put_upload(data: bytes) -> None:
+    store = _current_store()
+    if store is not None:
+        store.put_blob(data)
+
+
+def _get_upload(digest: str) -> bytes | None:
+    store = _current_store()
+    return None if store is None else store.get_blob(digest)
+
+
+def register_upload_sharing() -> None:
+    """Keep uploads in the server store too. core.data sits below core.runs and cannot import
     it, so the store hands core.data two functions (put the canonical bytes; get them back by
-    hash). Called by `open_store` for server stores only: SQLite processes never import core.data
-    here, and their uploads stay in the uploads folder."""
+    hash); they look up the configured store at each call, so a process (or a test) that moves
+    to another store never writes to the old one. Installed by `open_store` once a server store
+    is opened: SQLite-only processes never import core.data here."""
     from core.data import set_shared_uploads
 
-    set_shared_uploads(store.put_blob, store.get_blob)
+    set_shared_uploads(_put_upload, _get_upload)

@@ -29,7 +29,9 @@ def run() -> None:
         "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:"),
                         st.Page("views/report.py", title="Report", icon=":material/summarize:")],
     }
-    st.navigation(pages).run()
+    from ui.resources import run_page  # an unreachable run store: a note that retries, no traceback
+
+    run_page(st.navigation(pages))
 
 
 run()

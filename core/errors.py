@@ -11,3 +11,8 @@ class DataError(LayerLabError):
 
 class SpecError(LayerLabError):
     """A model spec that is malformed or cannot work with the chosen data."""
+
+
+class StoreUnavailable(LayerLabError):
+    """The run store cannot be used now (a bad LAYERLAB_STORE_URL, a server that is down or refuses
+    the login): pages show the message and try again by themselves instead of a traceback."""

@@ -1,6 +1,9 @@
 """Shared fixtures: every test gets its own LayerLab home (store, uploads, workspace)."""
 import pytest
 
+# A real PostgreSQL server for the run-store tests (started only when a test asks for it).
+from tests.servers.postgres import postgres_server, postgres_url  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def layerlab_home(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.audit.progress import audit_state, cancel_audit
 from core.audit.records import JobRecord, JobState
+from ui.resources import store_guarded
 from ui.run_views import format_duration
 
 POLL_S = 0.5
@@ -43,6 +44,7 @@ def job_panel(store, runner, run_id: str, kind: str,
     return rec
 
 
+@store_guarded  # a store restart while an audit runs: a note for a few ticks, then the panel
 def _panel(store, runner, run_id: str, kind: str, was_active: bool, on_done, failed_text: str,
            on_failed, text: str | None, cancellable: bool) -> None:
     rec = audit_state(store, runner, run_id, kind)

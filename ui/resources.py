@@ -8,9 +8,19 @@ per server and store with the runner) notices dead workers while pages only poll
 """
 from __future__ import annotations
 
+import functools
+import time
+
 import streamlit as st
 
 from core import settings
+from core.errors import StoreUnavailable
+
+# While the run store is unreachable, a page checks again this often and redraws itself once it
+# answers (a PostgreSQL restart takes seconds; nobody should have to press reload).
+STORE_RETRY_S = 3.0
+STORE_OUTAGE_HINT = ("This page tries again every {every:.0f} seconds and comes back by itself; "
+                     "a run that was training keeps the epochs it already wrote.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,3 +49,40 @@ def get_store():
 def get_runner():
     """The job runner that trains runs in background worker processes."""
     return _runner(settings.store_url())
+
+
+def show_store_outage(exc: StoreUnavailable) -> None:
+    """The store's own message (it names LAYERLAB_STORE_URL or says it is retrying), not a traceback."""
+    st.warning(str(exc), icon=":material/cloud_off:")
+    st.caption(STORE_OUTAGE_HINT.format(every=STORE_RETRY_S)
+               + f" Last try: {time.strftime('%H:%M:%S')}.")
+
+
+def store_guarded(fn):
+    """For polling fragments: an unreachable store shows the outage note; the next tick retries."""
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except StoreUnavailable as exc:
+            show_store_outage(exc)
+    return call
+
+
+def run_page(page) -> None:
+    """Run the selected page; if the store is unreachable, say so and redraw once it is back."""
+    try:
+        page.run()
+    except StoreUnavailable as exc:
+        show_store_outage(exc)
+        st.fragment(_rerun_when_store_answers, run_every=STORE_RETRY_S)()
+
+
+def _rerun_when_store_answers() -> None:
+    from core.runs import open_store
+
+    try:
+        open_store(settings.store_url()).list_runs(limit=1)
+    except StoreUnavailable:
+        return
+    st.rerun(scope="app")

@@ -12,8 +12,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.errors import LayerLabError
-from ui.resources import get_runner, get_store
+from core.errors import LayerLabError, StoreUnavailable
+from ui.resources import get_runner, get_store, store_guarded
 
 # 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
 # interval plus one render) while costing one small SQLite read per tick.
@@ -98,6 +98,8 @@ def live_run(run_id: str) -> None:
     """Draw one run; poll the store while it is queued or running."""
     try:
         run = get_store().get_run(run_id)
+    except StoreUnavailable:
+        raise  # the page's guard (ui.resources.run_page) shows it and retries
     except LayerLabError as exc:
         st.warning(str(exc))
         return
@@ -105,6 +107,7 @@ def live_run(run_id: str) -> None:
     st.fragment(_run_panel, run_every=POLL_S if live else None)(run_id, live)
 
 
+@store_guarded  # a store restart mid-run: a note for a few ticks, then the curves again
 def _run_panel(run_id: str, was_live: bool) -> None:
     store = get_store()
     run = store.get_run(run_id)

@@ -12,8 +12,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -178,6 +180,17 @@ def _write_canonical(table: pa.Table, folder: Path) -> Path:
     return path
 
 
+# Uploads on a server store (several machines): core.data sits below core.runs (the store) and
+# cannot import it, so the store installs two functions here when a server store is opened
+# (core.runs.files.register_upload_sharing): put the canonical bytes; get them back by hash.
+# With a SQLite store nothing is installed and uploads stay only in the uploads folder.
+_SHARED_UPLOADS: dict[str, Callable] = {}
+
+
+def set_shared_uploads(put: Callable[[bytes], None], get: Callable[[str], bytes | None]) -> None:
+    _SHARED_UPLOADS.update(put=put, get=get)
+
+
 def ingest_csv(raw: bytes, filename: str) -> DatasetRef:
     """Validate an upload, store its canonical copy in the uploads folder, return its ref."""
     table, notes = parse_csv_table(raw)
@@ -186,6 +199,8 @@ def ingest_csv(raw: bytes, filename: str) -> DatasetRef:
     _JUST_PARSED[path] = table  # `load` usually follows at once: parse once, not twice
     meta = {"filename": filename, "notes": notes}
     path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    if _SHARED_UPLOADS:
+        _SHARED_UPLOADS["put"](path.read_bytes())  # stored by the same SHA-256 that names the file
     log.info("stored upload %s as %s (%d rows)", filename, path.name, table.num_rows)
     return DatasetRef(source="csv", name=filename[:200] or "upload.csv", path=str(path))
 
@@ -196,6 +211,12 @@ def stored_path(ref: DatasetRef) -> Path:
         raise DataError("This CSV dataset has no stored file. Upload the CSV again.")
     # Only the file name is trusted: a ref from an imported JSON cannot point elsewhere.
     path = settings.uploads_dir() / Path(ref.path).name
+    if not path.is_file() and _SHARED_UPLOADS and path.suffix == ".csv":
+        data = _SHARED_UPLOADS["get"](path.stem)  # uploaded on another node
+        if data is not None and hashlib.sha256(data).hexdigest() == path.stem:
+            tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
     if not path.is_file():
         raise DataError(f"The uploaded file '{ref.name}' is no longer in LayerLab's uploads "
                         "folder. Upload the CSV again.")

@@ -1,7 +1,8 @@
 """The jobs and workers tables, in the run store's database, and their atomic operations.
 
 Claiming is one UPDATE on the oldest queued row, so two workers can never take the same job
-(SQLite serialises writers; a PostgreSQL version would add FOR UPDATE SKIP LOCKED).
+(SQLite serialises writers; on PostgreSQL the row is picked FOR UPDATE SKIP LOCKED, so a second
+worker takes the next queued job instead of waiting for the first and then finding none).
 The tables are created and upgraded with the run store's schema (core/runs/migrations): one
 database, one schema history. This module never touches the runs table: run state changes go
 through the `RunStore` interface.
@@ -78,7 +79,9 @@ class JobQueue:
         """Take the oldest queued job for this worker, or None (the caller starts its run)."""
         now, pid = time.time(), os.getpid()
         oldest = (sa.select(jobs_t.c.seq).where(jobs_t.c.status == "queued")
-                  .order_by(jobs_t.c.seq).limit(1).scalar_subquery())
+                  .order_by(jobs_t.c.seq).limit(1)
+                  .with_for_update(skip_locked=True)  # rendered only on PostgreSQL
+                  .scalar_subquery())
         with self.tx() as conn:
             res = conn.execute(jobs_t.update().where(jobs_t.c.seq == oldest,
                                                      jobs_t.c.status == "queued")

@@ -59,7 +59,7 @@ def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
 
 
 def serve(url: str, slot: int, threads: int) -> None:
-    store = open_store(url)
+    store = open_store(url, patient=True)  # a server store's restart is waited out (~30 s)
     q = JobQueue(sql_engine(url))
     q.set_worker_pid(slot, os.getpid())
     import torch  # noqa: F401 - imported once here so each job starts warm

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from core.runs._base import RunStore
 from core.runs._engine import sql_engine
+from core.errors import StoreUnavailable
 from core.runs._sql import SqlRunStore
+from core.runs.files import is_blob_ref, local_file, share_file
 from core.runs._types import (
     RUN_STATUSES,
     TERMINAL_STATUSES,
@@ -21,12 +23,23 @@ from core.runs._types import (
     RunProcess,
 )
 
-__all__ = ["open_store", "sql_engine", "RunStore", "SqlRunStore", "Run", "RunProcess", "EpochRow",
-           "LayerStat", "LogLine", "RUN_STATUSES", "TERMINAL_STATUSES"]
+__all__ = ["open_store", "StoreUnavailable", "sql_engine", "RunStore", "SqlRunStore", "Run", "RunProcess", "EpochRow",
+           "LayerStat", "LogLine", "share_file", "local_file", "is_blob_ref", "RUN_STATUSES", "TERMINAL_STATUSES"]
 
 
-def open_store(url: str | None = None) -> RunStore:
-    """Open (and on first use create) the run store; default: the SQLite file in LayerLab's home."""
+def open_store(url: str | None = None, *, patient: bool = False) -> RunStore:
+    """Open (and on first use create) the run store; default: the SQLite file in LayerLab's home.
+
+    `patient=True` (workers): a server store that stops answering is retried for ~30 s before a
+    call fails; otherwise (pages, CLI) a call fails at once with STORE_RETRYING.
+    A URL that is malformed, unreachable or refuses the login raises a LayerLabError naming
+    LAYERLAB_STORE_URL (STORE_BAD_URL, STORE_UNREACHABLE, STORE_LOGIN_FAILED).
+    """
     from core import settings
 
-    return SqlRunStore(url or settings.store_url())
+    store = SqlRunStore(url or settings.store_url(), patient=patient)
+    if store.shares_files:  # uploads must reach workers on other machines (core.runs.files)
+        from core.runs.files import register_upload_sharing
+
+        register_upload_sharing()
+    return store

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.errors import LayerLabError
-from core.runs.messages import SCHEMA_TOO_NEW
+from core.errors import LayerLabError, StoreUnavailable
+from core.runs.messages import (SCHEMA_TOO_NEW, STORE_BAD_URL, STORE_LOGIN_FAILED,
+                                STORE_UNREACHABLE)
 
 log = logging.getLogger(__name__)
 
 # The newest migration in migrations/versions; a store at this revision needs no Alembic at all.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002_blobs"
 # The schema that code before migrations created with `metadata.create_all` (no version table).
 BASELINE_REVISION = "0001"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -41,12 +42,54 @@ def sql_engine(url: str) -> sa.Engine:
     key = (url, os.getpid())
     with _ENGINES_LOCK:
         if key not in _ENGINES:
-            engine = sa.create_engine(url)
-            if engine.dialect.name == "sqlite":
-                sa.event.listen(engine, "connect", _sqlite_pragmas)
-            migrate(engine)
+            engine = _create(url)
+            try:
+                migrate(engine)
+            except sa.exc.DBAPIError as exc:  # not cached: the next open tries again
+                engine.dispose()
+                if engine.dialect.name == "sqlite":
+                    raise
+                raise store_error(engine, exc) from None
             _ENGINES[key] = engine
         return _ENGINES[key]
+
+
+# A server store is shared by one Streamlit process (pages of every browser session; each rerun
+# holds a connection only for one short transaction) and, per machine, the worker processes
+# (one training job each, one connection at a time, plus their heartbeat thread). 5 kept + 5
+# extra connections per process cover a busy server's concurrent reruns without queueing, and
+# 2 workers x 10 + 10 stays far below PostgreSQL's default max_connections=100 for a class-size
+# deployment. pre_ping replaces connections a server restart killed before they are used;
+# recycle (30 min) drops connections older than typical proxy/firewall idle cut-offs.
+_POOL = dict(pool_size=5, max_overflow=5, pool_timeout=10, pool_pre_ping=True, pool_recycle=1800)
+# A server that does not answer fails a connect in 5 s instead of the OS's minutes-long timeout.
+_CONNECT_TIMEOUT_S = 5
+
+
+def _create(url: str) -> sa.Engine:
+    try:
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa.create_engine(parsed)
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return sa.create_engine(parsed, **_POOL,
+                                connect_args={"connect_timeout": _CONNECT_TIMEOUT_S})
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
+        raise StoreUnavailable(STORE_BAD_URL.format(reason=str(exc).splitlines()[0])) from None
+
+
+def store_error(engine: sa.Engine, exc: BaseException) -> StoreUnavailable:
+    """The readable error for a server store that cannot be used (never shows the password)."""
+    url = engine.url
+    where = f"{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = reason[0] if reason else type(exc).__name__
+    low = reason.lower()
+    login = ("password" in low or "authentication" in low or "does not exist" in low
+             or "role" in low)
+    return StoreUnavailable((STORE_LOGIN_FAILED if login else STORE_UNREACHABLE)
+                         .format(where=where, reason=reason))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -97,6 +140,9 @@ def _upgrade(engine: sa.Engine) -> None:
             # pysqlite would autocommit each DDL statement; one IMMEDIATE transaction makes the
             # whole migration one writer's work, and other openers wait for it.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            # The same on PostgreSQL: one opener migrates, the others wait here, then find head.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7265727)"))  # any fixed key
         found = current_revision(conn)
         if found is not None and found != HEAD_REVISION:
             known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}

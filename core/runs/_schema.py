@@ -89,3 +89,10 @@ logs_t = sa.Table(
     sa.Column("level", sa.String(10), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
 )
+blobs_t = sa.Table(  # files every node can read, by content hash (migration 0002_blobs)
+    "blobs", metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)

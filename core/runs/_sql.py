@@ -19,7 +19,9 @@ import sqlalchemy as sa
 
 from core.errors import LayerLabError
 from core.runs._base import RunStore
+from core.runs._blobs import BlobMixin
 from core.runs._engine import sql_engine
+from core.runs._resilient import PATIENT_DELAYS_S, resilient_methods
 from core.runs._schema import audits_t, epochs_t, internals_t, logs_t, runs_t, steps_t
 from core.runs._types import RUN_STATUSES, EpochRow, LayerStat, LogLine, Run, RunProcess
 from core.runs.messages import NO_SUCH_RUN, UNKNOWN_FIELDS, UNKNOWN_STATUS
@@ -51,11 +53,14 @@ def _to_db(name: str, value: Any) -> Any:
     return value
 
 
-class SqlRunStore(RunStore):
+@resilient_methods  # a server store that stops answering: retries or STORE_RETRYING (_resilient)
+class SqlRunStore(BlobMixin, RunStore):
     """Run store on SQLAlchemy; see the module docstring."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, patient: bool = False):
         self.url = url
+        # Workers wait out a server restart (patient); pages fail fast and poll again.
+        self.retry_delays_s: tuple[float, ...] = PATIENT_DELAYS_S if patient else ()
         # The SQLAlchemy engine (schema at head); SQL-specific, not part of RunStore.
         self.engine: sa.Engine = sql_engine(url)
 

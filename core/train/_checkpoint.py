@@ -45,7 +45,9 @@ def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
     """Only the header (cheap): spec, config, epoch, best metric, task, shapes."""
     from safetensors import safe_open
 
-    path = Path(path)
+    from core.runs import local_file
+
+    path = local_file(path)  # a blob ref (server store) becomes this node's cached copy
     try:
         with safe_open(str(path), framework="pt") as fh:
             return json.loads((fh.metadata() or {}).get(_META_KEY, "{}"))
@@ -58,7 +60,9 @@ def read_checkpoint_meta(path: str | Path) -> dict[str, Any]:
 def read_checkpoint(path: str | Path) -> tuple[dict, dict[str, Any]]:
     from safetensors.torch import load_file
 
-    path = Path(path)
+    from core.runs import local_file
+
+    path = local_file(path)
     meta = read_checkpoint_meta(path)
     try:
         state = load_file(str(path), device="cpu")

@@ -14,7 +14,9 @@ class RunLogHandler(logging.Handler):
         self._logger = logging.getLogger("core")
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.thread != self.thread:
+        # The store's own notes ("unreachable; retry 2 of 7") cannot go into the store that is
+        # down; writing them would retry inside the retry. They stay in the worker's log file.
+        if record.thread != self.thread or record.name.startswith("core.runs"):
             return
         try:
             self.store.log(self.run_id, record.levelname, self.format(record))

@@ -16,7 +16,7 @@ import time
 import torch
 
 from core.errors import LayerLabError
-from core.runs import EpochRow
+from core.runs import EpochRow, share_file
 from core.train import _setup
 from core.train import defaults as _defaults
 from core.train._callbacks import LiveFairnessGap
@@ -165,7 +165,7 @@ class Trainer:
     def save(self, which: str, epoch: int, state: dict | None = None) -> str:
         path = checkpoint_dir(self.run_id) / f"{which}.safetensors"
         save_checkpoint(path, state or self.model.state_dict(), self._meta(epoch))
-        return str(path)
+        return share_file(self.store, path)  # a server store: readable from every node
 
     def run(self) -> str:
         self.setup()

@@ -71,6 +71,10 @@ def predict_outputs(network, X, task: str) -> np.ndarray:
 
 def checkpoint_stamp(run) -> str:
     """Identifies the checkpoint file's version: the key of everything computed from its weights."""
+    from core.runs import is_blob_ref
+
+    if is_blob_ref(run.checkpoint_path):  # named by its content hash already
+        return run.checkpoint_path
     try:
         st = os.stat(run.checkpoint_path)
         return f"{run.checkpoint_path}:{st.st_mtime_ns}:{st.st_size}"

@@ -193,7 +193,9 @@ def _save(ctx: dict, name: str, est: TorchClassifier) -> str:
             "input_shape": list(data.input_shape), "n_outputs": 1, "classes": list(data.classes),
             "feature_names": list(data.feature_names)}
     save_checkpoint(path, est.state_dict(), meta)
-    return str(path)
+    from core.runs import share_file
+
+    return share_file(ctx["store"], path)  # a server store: readable from every node
 
 
 _FNS = {"threshold_optimizer": _threshold_optimizer, "reweighing": _reweighing,

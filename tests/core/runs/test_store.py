@@ -1,4 +1,5 @@
-"""Run store round trips on a SQLite file: runs, curves, steps, internals, audits, notes, logs."""
+"""Run store round trips on a SQLite file and on a real PostgreSQL server: runs, curves, steps,
+internals, audits, notes, logs (the same contract on both)."""
 import math
 
 import pytest
@@ -9,8 +10,10 @@ from core.runs import RUN_STATUSES, EpochRow, LayerStat, SqlRunStore, open_store
 from core.runs.messages import NO_SUCH_RUN, UNKNOWN_FIELDS, UNKNOWN_STATUS
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "postgresql":
+        return SqlRunStore(request.getfixturevalue("postgres_url"))
     return SqlRunStore(f"sqlite:///{tmp_path / 'runs.db'}")
 
 

@@ -12,7 +12,7 @@ message for people; `dataset_report` summarises a dataset for the CLI and the Da
 """
 from core.data._cache import prepared
 from core.data._builtins import BuiltinInfo, ParamInfo, builtin_datasets, builtin_info
-from core.data._csv import ingest_csv
+from core.data._csv import MISSING_MARKERS, ingest_csv
 from core.data._infer import detect_task, infer_kind
 from core.data._load import check_sensitive_count, default_ref, load
 from core.data._prepare import DIGITS_PIXEL_MAX, prepare
@@ -29,5 +29,5 @@ __all__ = [
     "ingest_csv", "load", "prepare", "prepared", "infer_kind", "detect_task", "dataset_report", "class_counts",
     "DatasetRef", "DatasetBundle", "PreparedData", "ColumnInfo", "ColumnKind", "Modality", "Task",
     "MISSING_CATEGORY", "NOT_TABULAR_ROWS", "DIGITS_PIXEL_MAX", "category_text", "input_column_kinds",
-    "transform_rows", "check_sensitive_count", "join_names",
+    "transform_rows", "check_sensitive_count", "join_names", "MISSING_MARKERS",
 ]

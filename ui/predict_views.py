@@ -38,7 +38,8 @@ def results(result, run_id: str) -> None:
                      column_config={"probability": st.column_config.NumberColumn(format="%.2f")})
         st.caption(MEANINGS)
     if result.problems:
-        st.markdown(f"**Held back ({c['held_back']:,} rows)**: fix these cells and upload again.")
+        st.markdown(f"**Held back ({c['held_back']:,} row{'' if c['held_back'] == 1 else 's'})**: "
+                    "fix these cells and upload again.")
         shown = result.problems[:_SHOWN_PROBLEMS]
         st.table(pd.DataFrame({"row": [p["row"] for p in shown], "line": [p["line"] for p in shown],
                                "column": [p["column"] or "" for p in shown],

@@ -125,7 +125,8 @@ class Predictor:
             out.append(RANDOMISED.format(run_id=self.run_id, method=method))
         return out
 
-    def predict_csv(self, source) -> PredictionResult:
+    def predict_csv(self, source, reasons_cap: int = _reasons.REASONS_CAP) -> PredictionResult:
+        """Check and predict a CSV (bytes or a path); reasons for the first `reasons_cap` rows."""
         table = _read.read_table(source, self.needed)
         notes = _check.check_header(table.header, self.needed, self.run_id, self.target)
         checked = _check.check_rows(table, self.space, self.needed, self.numeric_in_training)
@@ -137,7 +138,8 @@ class Predictor:
         names = [h if h else f"column_{i + 1}" for i, h in enumerate(table.header)]
         text = pd.DataFrame(cells, columns=pd.Index(names), dtype=str)
         result = PredictionResult(self.run_id, self.model.task, self.needed, text,
-                                  problems=checked.problems, notes=notes + self.notes())
+                                  problems=checked.problems, notes=notes + self.notes(),
+                                  reasons_cap=reasons_cap)
         lines = {i: table.lines[i] for i in checked.good.index}
         self._answer(result, checked.good, lines, checked.flags)
         return result
@@ -201,9 +203,9 @@ class Predictor:
             result.rows.append(rec)
 
     def _explain(self, result: PredictionResult, X: np.ndarray, labels) -> dict | None:
-        if not self.model.differentiable:
-            return None
         cap = result.reasons_cap
+        if not self.model.differentiable or cap <= 0:
+            return None
         if len(X) > cap:
             result.notes.append(REASONS_CAPPED.format(cap=cap, rest=len(X) - cap))
         expl = _reasons.explain(self.model, X[:cap], None if labels is None else labels[:cap])

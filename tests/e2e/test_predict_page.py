@@ -53,3 +53,8 @@ def test_predict_adult_rows_with_one_bad_row(page, app_url, tmp_path):
     assert (got["prediction"] != "").sum() == 4
     if SCREENS.is_dir():
         page.screenshot(path=str(SCREENS / "predict.png"), full_page=True)
+    page.get_by_role("tab", name="One case").click()
+    page.get_by_text("Why: the columns that moved this answer most", exact=False).wait_for()
+    page.get_by_text("how sure the model is of this answer", exact=False).wait_for()
+    if SCREENS.is_dir():
+        page.screenshot(path=str(SCREENS / "predict_one_case.png"), full_page=True)

@@ -188,8 +188,8 @@ class Predictor:
             answers = [m.classes[k] for k in labels]
             probs = full[np.arange(len(X)), labels]
         expl = self._explain(result, X, labels)
+        cells = {c: good[c].tolist() for c in self.needed}  # plain lists: per-cell pandas access is slow
         for j, i in enumerate(good.index):
-            values = {c: self.space.columns[c].show(good[c].iloc[j]) for c in self.needed}
             rec = {"row": int(i) + 1, "line": int(lines[i]),
                    "prediction": answers[j] if labels is not None else float(answers[j]),
                    "probability": None if probs[j] is None else float(probs[j]),
@@ -198,6 +198,7 @@ class Predictor:
                 contrib = expl["contributions"][j]
                 rec["contributions"] = dict(zip(expl["columns"], map(float, contrib)))
                 rec["base"], rec["output"] = float(expl["base"][j]), float(expl["outputs"][j])
+                values = {c: self.space.columns[c].show(cells[c][j]) for c in self.needed}
                 rec["reasons"] = _reasons.top_reasons(expl["columns"], contrib, values)
                 rec["reason_texts"] = [_reasons.reason_text(r, m.task) for r in rec["reasons"]]
             result.rows.append(rec)

@@ -27,6 +27,7 @@ def run() -> None:
             st.Page("views/whatif.py", title="What if", icon=":material/alt_route:"),
         ],
         "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:"),
+                        st.Page("views/predict.py", title="Predict", icon=":material/online_prediction:"),
                         st.Page("views/report.py", title="Report", icon=":material/summarize:")],
     }
     from ui.resources import run_page  # an unreachable run store: a note that retries, no traceback

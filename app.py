@@ -28,7 +28,11 @@ def run() -> None:
         ],
         "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:")],
     }
-    st.navigation(pages).run()
+    nav = st.navigation(pages)
+    from ui.resources import jobs_notice
+
+    jobs_notice()  # "jobs cannot run" above every page when the Ray cluster does not answer
+    nav.run()
 
 
 run()

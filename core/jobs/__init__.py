@@ -13,12 +13,14 @@ import os
 from core.jobs._base import JOB_STATUSES, JobRunner, JobStatus, WorkerInfo
 from core.jobs._local import LocalJobRunner, death_reason
 from core.jobs._ray import RayJobRunner  # imports ray itself only when connecting
+from core.jobs._unavailable import UnavailableRunner
 from core.jobs.messages import RAY_ADDRESS_ENV
 from core.jobs._registry import EXTRA_JOBS_ENV, JOBS, known_jobs, register_job, resolve_job
 
 __all__ = ["JobRunner", "JobStatus", "WorkerInfo", "LocalJobRunner", "default_runner",
            "register_job", "resolve_job", "known_jobs", "JOBS", "EXTRA_JOBS_ENV", "JOB_STATUSES",
-           "death_reason", "RayJobRunner", "RAY_ADDRESS_ENV"]
+           "death_reason", "RayJobRunner", "RAY_ADDRESS_ENV",
+           "UnavailableRunner"]
 
 
 def default_runner(store=None) -> JobRunner:

@@ -195,11 +195,11 @@ class RayJobRunner(LocalJobRunner):
                 self.ray.kill(actor, no_restart=True)
 
     def _spawn(self, slot: int, threads: int) -> None:
-        # One CPU and one torch thread per job; the whole GPU when the cluster has one, so
-        # a spec asking for CUDA gets it (CPU runs simply leave it idle).
+        # One CPU and one torch thread per job; when the cluster has GPUs, each slot a share of
+        # them (Ray then shows the slot a GPU), so a spec asking for CUDA gets one.
         _slot_class().options(
             name=f"slot-{slot}", namespace=self.namespace, lifetime="detached",
-            num_cpus=1, num_gpus=1 if self.gpus >= 1 else 0, max_restarts=0,
+            num_cpus=1, num_gpus=min(1.0, self.gpus / self.slots), max_restarts=0,
             max_task_retries=0, runtime_env={"env_vars": _worker_env(self.store.url)},
         ).remote(slot, 1)
         return None  # the actor writes its own pid when it starts

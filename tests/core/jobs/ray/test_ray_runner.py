@@ -7,7 +7,10 @@ import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,7 +118,8 @@ def test_a_killed_ray_worker_fails_its_run_with_a_reason_and_the_next_run_trains
     assert run.error.startswith(DEATH_REASON.split("{")[0] + f"Ray worker process on node "
                                 f"{socket.gethostname()} stopped (killed or out of memory)")
     assert "checkpoint" in run.error and run.advice
-    assert runner.status(job["id"]).status == "failed"
+    # The job row follows once Ray reports the actor dead (the run may be failed first).
+    _wait(lambda: runner.status(job["id"]).status == "failed", "the job to be marked failed")
     nxt = _submit(runner, 2)
     assert _wait(lambda: store.get_run(nxt).done, "the next run").__bool__()
     assert store.get_run(nxt).status == "finished"
@@ -132,3 +136,38 @@ def test_an_unreachable_address_names_the_setting_instead_of_hanging(monkeypatch
     assert str(err.value) == RAY_UNREACHABLE.format(
         address=address, why=f"cannot connect to {address}: Connection refused")
     assert "LAYERLAB_RAY_ADDRESS" in str(err.value) and "Jobs cannot run" in str(err.value)
+
+
+_DRIVER = """
+import os, sys, time
+from core.data import DatasetRef
+from core.jobs import default_runner
+from core.runs import open_store
+from core.spec import get_preset
+from core.train import TrainConfig, submit_training
+store = open_store()
+run_id = submit_training(store, default_runner(store), DatasetRef(name="moons"),
+                         get_preset("walkthrough_mlp"), TrainConfig(epochs=30, batch_size=16))
+print(run_id, flush=True)
+while len(store.epochs(run_id)) < 2:
+    time.sleep(0.1)
+os._exit(0)  # like a web server killed mid-run: no clean disconnect
+"""
+
+
+def test_a_run_outlives_the_web_server_that_started_it(ray_head, tmp_path):
+    """The driver that created the slot actor and queued the run dies mid-run; the detached
+    actor finishes the run, and a new process (a restarted server) sees it end."""
+    home = tmp_path / "other_home"  # its own store: the dying driver starts its own slot
+    env = {**os.environ, "LAYERLAB_HOME": str(home), "LAYERLAB_RAY_ADDRESS": ray_head}
+    env.pop("LAYERLAB_STORE_URL", None)
+    out = subprocess.run([sys.executable, "-c", _DRIVER], env=env, capture_output=True,
+                         text=True, timeout=TIMEOUT_S, cwd=Path(__file__).resolve().parents[4])
+    assert out.returncode == 0, out.stderr[-2000:]
+    run_id = out.stdout.split()[0]
+    with in_home(home):
+        store = open_store()
+        run = _wait(lambda: (r := store.get_run(run_id)).done and r, "the orphaned run")
+        assert run.status == "finished" and run.epoch == 30
+        assert [e.epoch for e in store.epochs(run_id)] == list(range(31))
+        RayJobRunner(store).shutdown()  # this store's slot actors, by name

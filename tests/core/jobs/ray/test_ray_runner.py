@@ -170,4 +170,4 @@ def test_a_run_outlives_the_web_server_that_started_it(ray_head, tmp_path):
         run = _wait(lambda: (r := store.get_run(run_id)).done and r, "the orphaned run")
         assert run.status == "finished" and run.epoch == 30
         assert [e.epoch for e in store.epochs(run_id)] == list(range(31))
-        RayJobRunner(store).shutdown()  # this store's slot actors, by name
+        RayJobRunner(store, ray_head).shutdown()  # this store's slot actors, by name

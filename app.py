@@ -30,9 +30,11 @@ def run() -> None:
                         st.Page("views/predict.py", title="Predict", icon=":material/online_prediction:"),
                         st.Page("views/report.py", title="Report", icon=":material/summarize:")],
     }
-    from ui.resources import run_page  # an unreachable run store: a note that retries, no traceback
+    nav = st.navigation(pages)
+    from ui.resources import jobs_notice, run_page
 
-    run_page(st.navigation(pages))
+    jobs_notice()  # "jobs cannot run" above every page when the Ray cluster does not answer
+    run_page(nav)  # an unreachable run store: a note that retries, no traceback
 
 
 run()

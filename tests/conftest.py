@@ -12,3 +12,7 @@ def layerlab_home(tmp_path, monkeypatch):
     monkeypatch.setenv("LAYERLAB_HOME", str(home))
     monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
     return home
+
+
+# A real Ray head for the cluster tests, started once per session only when one asks for it.
+from tests.servers.ray_head import ray_head  # noqa: E402,F401

@@ -22,6 +22,8 @@ STORE_RETRY_S = 3.0
 STORE_OUTAGE_HINT = ("This page tries again every {every:.0f} seconds and comes back by itself; "
                      "a run that was training keeps the epochs it already wrote.")
 
+RETRY_S = 30.0  # how long pages show "jobs cannot run" before trying the runner again
+
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
@@ -32,23 +34,37 @@ def _store(url: str):
 
 @st.cache_resource(show_spinner=False)
 def _runner(url: str):
-    from core.jobs import default_runner
+    from core.errors import LayerLabError
+    from core.jobs import UnavailableRunner, default_runner
 
-    runner = default_runner(_store(url))
+    try:  # with LAYERLAB_RAY_ADDRESS: connects to Ray once per server process, time-limited
+        runner = default_runner(_store(url))
+    except LayerLabError as exc:  # the app still starts; every page says jobs cannot run
+        return UnavailableRunner(_store(url), str(exc))
     runner.start_reaper(interval_s=2.0)
+    return runner
+
+
+def _live_runner(url: str):
+    from core.jobs import UnavailableRunner
+
+    runner = _runner(url)
+    if isinstance(runner, UnavailableRunner) and time.monotonic() - runner.since > RETRY_S:
+        _runner.clear()  # try the cluster again: it may have been started since
+        runner = _runner(url)
     return runner
 
 
 def get_store():
     """The run store of this LayerLab home (SQLite unless LAYERLAB_STORE_URL says otherwise)."""
     url = settings.store_url()
-    _runner(url)  # a page that only reads runs still needs the reaper running
+    _live_runner(url)  # a page that only reads runs still needs the reaper running
     return _store(url)
 
 
 def get_runner():
-    """The job runner that trains runs in background worker processes."""
-    return _runner(settings.store_url())
+    """The job runner that trains runs in background worker processes (or on Ray)."""
+    return _live_runner(settings.store_url())
 
 
 def show_store_outage(exc: StoreUnavailable) -> None:
@@ -86,3 +102,16 @@ def _rerun_when_store_answers() -> None:
     except StoreUnavailable:
         return
     st.rerun(scope="app")
+
+
+def jobs_notice() -> None:
+    """Above every page while jobs cannot run (an unreachable Ray cluster), say so and why.
+    Only with LAYERLAB_RAY_ADDRESS set: the local pool needs no connection at start."""
+    import os
+
+    from core.jobs import RAY_ADDRESS_ENV
+
+    if os.environ.get(RAY_ADDRESS_ENV):
+        reason = getattr(get_runner(), "reason", None)
+        if reason:
+            st.error(reason, icon=":material/cloud_off:")

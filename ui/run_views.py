@@ -117,6 +117,8 @@ def _run_panel(run_id: str, was_live: bool) -> None:
     st.caption(config_line(run))
     fraction, text = progress(run)
     st.progress(fraction, text=text)
+    if run.status == "queued" and (why := get_runner().waiting_reason(run_id)):
+        st.caption(why)  # e.g. a Ray cluster with no free CPU
     if run.status in LIVE_STATUSES:
         stopping = run.stop_requested
         if st.button("Stopping…" if stopping else "Stop training", key=f"stop-{run_id}",
@@ -220,6 +222,7 @@ def runs_frame(runs: list[Any], compare: set[str]):
             "Metric": _METRIC_WORDS.get(r.metric_name or _metric_for(r.task)),
             "Best validation loss": r.best_val_loss, "Notes": r.notes or "",
             "Duration": format_duration(r.duration_s), "Device": r.device or "–",
+            "Node": r.host or "–",
             "Open": f"/train?run={r.id}",
         })
     return pd.DataFrame(rows)

@@ -40,6 +40,8 @@ edited = st.data_editor(
         "Best validation loss": col.NumberColumn(
             format="%.4f", help="Lowest loss on validation data (lower is better)."),
         "Duration": col.TextColumn(help="Time from the start of training to its end."),
+        "Node": col.TextColumn(help="The machine that trained the run (a Ray cluster node when "
+                                    "LAYERLAB_RAY_ADDRESS is set, else this one)."),
         "Notes": col.TextColumn(help="Your notes; saved as you type them.", max_chars=2000),
     },
 )

@@ -92,6 +92,11 @@ class JobRunner(ABC):
         """Stop this runner's workers now (tests, benchmarks); their running jobs fail. Also
         stops the reaper thread."""
 
+    def waiting_reason(self, job_id_or_run_id: str) -> str | None:
+        """Why a queued job has not started, when it is more than its place in line (e.g. a
+        cluster with no free CPU); None otherwise."""
+        return None
+
     def start_reaper(self, interval_s: float = 2.0) -> threading.Thread:
         """Call `reap` every `interval_s` seconds in a daemon thread (the web server starts one),
         so dead workers are noticed while pages only read. Idempotent per runner."""

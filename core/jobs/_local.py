@@ -57,6 +57,8 @@ def death_reason(store: RunStore, run_id: str, what: str = "worker process") -> 
 class LocalJobRunner(JobRunner):
     """Runs jobs in up to `slots` detached worker processes on this machine."""
 
+    kills_remote = False  # the local pool can only kill processes on this machine
+
     def __init__(self, store: RunStore, slots: int | None = None):
         self.store = store
         self.slots = int(slots or max(1, (os.cpu_count() or 2) // 2))
@@ -131,15 +133,32 @@ class LocalJobRunner(JobRunner):
             if self._worker_dead(w, now) and self.q.remove_worker(w["slot"], w["pid"]):
                 log.warning("worker in slot %s (pid %s) is gone", w["slot"], w["pid"])
         for job in self.q.jobs(("running",)):
-            dead = (job["host"] == HOST and not pid_alive(job["pid"])) or (
-                job["host"] != HOST and not any(w["pid"] == job["pid"] for w in self.q.workers()))
-            if not dead:
+            if not self._job_dead(job):
                 continue
             cancelled = job["cancel_requested_at"] is not None
             if job["run_id"] and self.store.run_status(job["run_id"]) == "running":
-                self._fail_run(job["run_id"], "worker process")
+                self._fail_run(job["run_id"], self._worker_words(job))
             self.q.finish(job["id"], job["slot"], "cancelled" if cancelled else "failed",
                           error=None if cancelled else WORKER_LOST)
+
+    def _job_dead(self, job: dict) -> bool:
+        if job["host"] == HOST:
+            return not pid_alive(job["pid"])
+        return not any(w["pid"] == job["pid"] for w in self.q.workers())
+
+    def _worker_words(self, job: dict) -> str:
+        """How the death reason names the process that ran `job`."""
+        return "worker process"
+
+    def _kill(self, pid: int | None, host: str | None) -> None:
+        """Hard-stop the process `pid` on `host` (only this machine's, for the local pool)."""
+        if host == HOST:
+            kill_hard(pid)
+
+    def _spawn(self, slot: int, threads: int) -> int | None:
+        """Start the worker of a reserved slot; its pid, or None when it reports it itself."""
+        log_path = settings.home() / "logs" / f"worker-{slot}.log"
+        return spawn_worker(self.store.url, slot, threads, log_path)
 
     def _fail_run(self, run_id: str, what: str) -> None:
         reason = death_reason(self.store, run_id, what)
@@ -156,13 +175,13 @@ class LocalJobRunner(JobRunner):
         for r in self.store.running_runs():
             if r.pid and self._process_dead(r, now):
                 job = self.q.find(r.id)
-                self._fail_run(r.id, "worker process" if job and job["status"] == "running"
+                self._fail_run(r.id, self._worker_words(job) if job and job["status"] == "running"
                                else "training process")
             elif (r.stop_requested_at and now - r.stop_requested_at > stop_grace_s()
-                  and r.host == HOST):
+                  and (r.host == HOST or self.kills_remote)):
                 log.warning("run %s did not stop within the grace period; killing pid %s",
                             r.id, r.pid)
-                kill_hard(r.pid)
+                self._kill(r.pid, r.host)
                 self.store.set_status(r.id, "stopped", error=FORCED_STOP)
 
     def _ensure_workers(self) -> None:
@@ -182,8 +201,8 @@ class LocalJobRunner(JobRunner):
                 break
             if slot in used or not self.q.reserve_slot(slot):
                 continue
-            log_path = settings.home() / "logs" / f"worker-{slot}.log"
-            pid = spawn_worker(self.store.url, slot, threads, log_path)
-            self.q.set_worker_pid(slot, pid)
+            pid = self._spawn(slot, threads)
+            if pid is not None:
+                self.q.set_worker_pid(slot, pid)
             log.info("started worker pid %s in slot %s", pid, slot)
             need -= 1

@@ -154,8 +154,8 @@ class JobQueue:
 
     def set_worker_pid(self, slot: int, pid: int) -> None:
         with self.tx() as conn:
-            conn.execute(workers_t.update().where(workers_t.c.slot == slot)
-                         .values(pid=pid, heartbeat_at=time.time()))
+            conn.execute(workers_t.update().where(workers_t.c.slot == slot)  # callers run on
+                         .values(pid=pid, host=HOST, heartbeat_at=time.time()))  # pid's host
 
     def worker_heartbeat(self, slot: int) -> bool:
         """Refresh this worker's row; False when it no longer owns the slot (it should exit)."""

@@ -18,3 +18,17 @@ NO_CHECKPOINT = "no checkpoint had been saved yet."
 DEAD_RUN_ADVICE = ("Start the run again; if it keeps happening, use a smaller batch size or "
                    "model (the machine may be out of memory).")
 FORCED_STOP = "Stopped by force: the training process did not stop by itself in time."
+# Ray (core.jobs._ray): the setting is named so people know what to fix.
+RAY_ADDRESS_ENV = "LAYERLAB_RAY_ADDRESS"
+RAY_MISSING = ("LAYERLAB_RAY_ADDRESS is set ({address!r}) but Ray is not installed: run "
+               "`pip install -r requirements.txt` (it pins ray), or unset LAYERLAB_RAY_ADDRESS "
+               "to train on this machine.")
+RAY_UNREACHABLE = ("Jobs cannot run: no Ray cluster answers at LAYERLAB_RAY_ADDRESS={address!r} "
+                   "({why}). Start it with `ray start --head` (see the README, \"Run on a "
+                   "cluster\"), fix the address, or unset LAYERLAB_RAY_ADDRESS to train on this "
+                   "machine. Finished runs can still be viewed.")
+RAY_WAITING_CPU = ("Waiting for a free CPU on the Ray cluster: all {total:g} CPUs are in use; it "
+                   "starts when one is free.")
+RAY_WAITING_SLOT = "Waiting for a Ray worker to start (the first job on a fresh worker imports torch)."
+RAY_OTHER_CLUSTER = ("This process is already connected to the Ray cluster at {other!r}; it "
+                     "cannot also use {address!r}. Restart it with one LAYERLAB_RAY_ADDRESS.")

@@ -58,7 +58,9 @@ def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
     q.finish(job["id"], slot, "done")
 
 
-def serve(url: str, slot: int, threads: int) -> None:
+def serve(url: str, slot: int, threads: int, reaper=LocalJobRunner) -> None:
+    """Take jobs until idle for too long; `reaper(store)` is the runner whose `reap` runs while
+    idle (a Ray slot passes the Ray runner, which never starts local processes)."""
     store = open_store(url, patient=True)  # a server store's restart is waited out (~30 s)
     q = JobQueue(sql_engine(url))
     q.set_worker_pid(slot, os.getpid())
@@ -66,7 +68,7 @@ def serve(url: str, slot: int, threads: int) -> None:
 
     resolve_job("train")  # imports the training code once, through the registry (no layer import)
     torch.set_num_threads(max(1, threads))
-    runner = LocalJobRunner(store)
+    runner = reaper(store)
     lost = threading.Event()
     threading.Thread(target=_heartbeat_loop, args=(q, slot, lost), daemon=True).start()
     last_work = last_reap = time.monotonic()

@@ -12,10 +12,12 @@ import os
 from core.jobs._base import JOB_STATUSES, JobRunner, JobStatus, WorkerInfo
 from core.jobs._local import LocalJobRunner, death_reason
 from core.jobs._registry import EXTRA_JOBS_ENV, JOBS, known_jobs, register_job, resolve_job
+from core.jobs.memory import OUT_OF_MEMORY, apply_memory_cap, is_out_of_memory, out_of_memory_message
 
 __all__ = ["JobRunner", "JobStatus", "WorkerInfo", "LocalJobRunner", "default_runner",
            "register_job", "resolve_job", "known_jobs", "JOBS", "EXTRA_JOBS_ENV", "JOB_STATUSES",
-           "death_reason"]
+           "death_reason", "OUT_OF_MEMORY", "apply_memory_cap", "is_out_of_memory",
+           "out_of_memory_message"]
 
 
 def default_runner(store=None) -> JobRunner:

@@ -61,3 +61,13 @@ def file_stem(user: str) -> str:
     readable = _UNSAFE.sub("_", user).strip("._")[:60] or "user"
     digest = hashlib.sha256(user.encode("utf-8")).hexdigest()[:12]
     return f"{readable}-{digest}"
+
+
+def public_name(user: str | None) -> str:
+    """How `user` is shown to others. An anonymous id is its only key (whoever has it *is* that
+    user), so it is never shown: a short tag derived from it stands in."""
+    if user is None:
+        return "no one (made before runs had owners)"
+    if is_anonymous_id(user):
+        return "anonymous #" + hashlib.sha256(user.encode("utf-8")).hexdigest()[:6]
+    return user

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from core.errors import LayerLabError
+from core.runs.access import why_not
+from ui.identity import link_params
 from ui.resources import get_runner, get_store
+from ui.text import md
 
 # 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
 # interval plus one render) while costing one small SQLite read per tick.
@@ -116,13 +120,16 @@ def _run_panel(run_id: str, was_live: bool) -> None:
     st.progress(fraction, text=text)
     if run.status in LIVE_STATUSES:
         stopping = run.stop_requested
+        not_yours = why_not(run, store.user, "stop")  # the core refuses it too (NOT_YOURS)
         if st.button("Stopping…" if stopping else "Stop training", key=f"stop-{run_id}",
-                     disabled=stopping, icon=":material/stop:",
-                     help="Stop this run; the weights saved so far are kept."):
+                     disabled=stopping or bool(not_yours), icon=":material/stop:",
+                     help=not_yours or "Stop this run; the weights saved so far are kept."):
             from core.train import stop_run
 
             stop_run(store, get_runner(), run_id)
             run = store.get_run(run_id)
+        if not_yours:
+            st.caption(md(not_yours))
     show_problem(run)
     _curves(store, run)
     if run.status == "finished" and run.test_metrics:
@@ -165,7 +172,7 @@ def _curves(store: Any, run: Any) -> None:
     left.plotly_chart(entry["figs"][0], key=f"loss-{run.id}", config=chart_config)
     right.plotly_chart(entry["figs"][1], key=f"metric-{run.id}", config=chart_config)
     if entry["figs"][2] is not None:  # a sensitive column is set: the gap between groups, live
-        sens = " and ".join(run.dataset.get("sensitive") or [])
+        sens = md(" and ".join(run.dataset.get("sensitive") or []))
         st.caption(f"How differently the model treats the groups of {sens} on the validation data, "
                    "epoch by epoch: the gap in how often each group gets the positive answer "
                    "(demographic parity) and in error rates (equalized odds). 0 means no gap.")
@@ -195,6 +202,16 @@ def _test_metrics(run: Any) -> None:
         col.metric(label, f"{v:.3f}", help=meaning)
 
 
+def owner_label(owner: str | None) -> str:
+    """Who started a run, in words: "you", an e-mail, or a short anonymous tag."""
+    from core.identity import public_name
+    from ui.identity import user
+
+    if owner is None:
+        return "–"
+    return "you" if owner == user() else public_name(owner)
+
+
 def runs_frame(runs: list[Any], compare: set[str]):
     """One row per run for the Experiments table (plain values; the page adds column help)."""
     import pandas as pd
@@ -217,7 +234,8 @@ def runs_frame(runs: list[Any], compare: set[str]):
             "Metric": _METRIC_WORDS.get(r.metric_name or _metric_for(r.task)),
             "Best validation loss": r.best_val_loss, "Notes": r.notes or "",
             "Duration": format_duration(r.duration_s), "Device": r.device or "–",
-            "Open": f"/train?run={r.id}",
+            "Owner": owner_label(r.owner), "Private": r.private,
+            "Open": f"/train?{urlencode({'run': r.id, **link_params()})}",
         })
     return pd.DataFrame(rows)
 
@@ -230,6 +248,7 @@ def pick_run(runs: list, *, key: str) -> str:
     by_id = {r.id: r for r in runs}
     wanted = st.session_state.get(key) or st.query_params.get("run")
     if wanted not in by_id:
+        explain_url_run(wanted)
         finished = [r.id for r in runs if r.status == "finished"]
         wanted = finished[0] if finished else runs[0].id
     st.session_state[key] = wanted
@@ -239,6 +258,17 @@ def pick_run(runs: list, *, key: str) -> str:
                  help="Every run with saved weights, newest first.")
     st.query_params["run"] = st.session_state[key]
     return st.session_state[key]
+
+
+def explain_url_run(run_id: str | None) -> None:
+    """Say why a run named in the URL is not shown: a malformed id (BAD_RUN_ID), someone else's
+    private run (PRIVATE_RUN) or no such run. The store's checks decide, not this page."""
+    if not run_id:
+        return
+    try:
+        get_store().get_run(run_id)
+    except LayerLabError as exc:
+        st.warning(str(exc))
 
 
 def note_runs_without_one_network(runs: list, audit: str) -> None:
@@ -270,3 +300,29 @@ def stop_without_runs(runs: list, message: str) -> None:
         st.info(message)
         st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
         st.stop()
+
+
+def manage_run(store, runs: list) -> None:
+    """Rename or delete one run; greyed out, with the reason, on runs that are not yours."""
+    with st.expander("Rename or delete a run", icon=":material/edit:"):
+        by_id = {r.id: r for r in runs}
+        run_id = st.selectbox("Run", list(by_id), key="manage_run",
+                              format_func=lambda i: f"{i} · {by_id[i].name}")
+        run = by_id[run_id]
+        reason = why_not(run, store.user, "rename or delete")
+        if reason:
+            st.caption(md(reason))
+        name = st.text_input("New name", value=run.name, max_chars=200, disabled=bool(reason),
+                             key=f"rename-{run_id}")
+        left, right = st.columns(2)
+        try:
+            if left.button("Rename", disabled=bool(reason), icon=":material/edit:"):
+                store.rename_run(run_id, name)
+                st.rerun()
+            if right.button("Delete", disabled=bool(reason) or run.status in LIVE_STATUSES,
+                            icon=":material/delete:",
+                            help="Stop it first if it is still training or waiting."):
+                store.delete_run(run_id)
+                st.rerun()
+        except LayerLabError as exc:
+            st.error(str(exc))

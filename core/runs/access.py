@@ -18,7 +18,7 @@ from typing import Any
 
 from core import settings
 from core.errors import LayerLabError
-from core.identity import is_admin
+from core.identity import is_admin, public_name
 from core.runs._base import RunStore
 from core.runs._types import Run
 
@@ -56,7 +56,7 @@ def why_not(run: Run, user: str | None, action: str) -> str | None:
     """None when `user` may `action` ("stop", "delete", "rename"...) the run; else the reason."""
     if can_manage(run, user):
         return None
-    return NOT_YOURS.format(run_id=run.id, owner=run.owner, action=action)
+    return NOT_YOURS.format(run_id=run.id, owner=public_name(run.owner), action=action)
 
 
 def check_can_manage(run: Run, user: str | None, action: str) -> None:

@@ -2,7 +2,8 @@
 import pytest
 
 from core.errors import LayerLabError
-from core.identity import cli_user, file_stem, is_anonymous_id, new_anonymous_id, signed_in_id
+from core.identity import (cli_user, file_stem, is_anonymous_id, new_anonymous_id, public_name,
+                           signed_in_id)
 from core.runs import open_store
 from core.runs.access import (BAD_RUN_ID, NOT_YOURS, PRIVATE_RUN, TOO_MANY_QUEUED,
                               TOO_MANY_RUNNING, as_user, check_quota)
@@ -111,3 +112,13 @@ def test_identities_anonymous_signed_in_cli_and_safe_file_names():
     assert cli_user()
     stems = {file_stem(u) for u in ("a/b", "a_b", "../../etc/passwd", ".hidden", "", ALICE)}
     assert len(stems) == 6 and all("/" not in s and not s.startswith(".") for s in stems)
+
+
+def test_an_anonymous_owner_is_never_named_to_others(store):
+    anon = new_anonymous_id()
+    rid = _new(store, anon)
+    with pytest.raises(LayerLabError) as err:  # whoever knew the id could act as its owner
+        as_user(store, BOB).rename_run(rid, "x")
+    assert anon not in str(err.value) and anon[5:] not in str(err.value)
+    assert str(err.value) == NOT_YOURS.format(run_id=rid, owner=public_name(anon), action="rename")
+    assert public_name(anon).startswith("anonymous #") and public_name(ALICE) == ALICE

@@ -2,14 +2,16 @@
 
 - Sign-in configured (an `[auth]` section in `.streamlit/secrets.toml`, see the README): the
   user must sign in with `st.login`; their id is the e-mail (or `sub`) the provider returns.
-- Otherwise: an anonymous id ("anon-" + 128 random bits) kept in the page URL as `?u=...`.
-  Why the URL and not a cookie or localStorage: Streamlit cannot set cookies, and reading
-  localStorage needs a custom component whose first render has no value yet (every page would
-  draw twice and could write to a fresh id in between). A query parameter is read on the first
-  run, survives a refresh and a server restart (the browser keeps the URL), and ships with no
-  extra code. The cost, said plainly: whoever gets the URL is that anonymous user, and a
-  bookmark without `?u=` starts a new one. It separates people's drafts; it is not security —
-  operators who need that configure sign-in.
+- Otherwise: an anonymous id ("anon-" + 128 random bits) kept in a first-party cookie.
+  Streamlit reads cookies (`st.context.cookies`, sent with the page's connection) but cannot
+  set them, so the first page run of a new browser writes it with one line of JavaScript
+  (`st.html`, no component, nothing from a CDN). Why a cookie and not `?u=` in the URL: the
+  URL is copied into chats and bookmarks (whoever has it would *be* that user), and every
+  page switch would have to put it back. Why not localStorage: reading it needs a component
+  whose first render has no value, so every page would draw twice. The cookie survives a
+  refresh and a server restart; another browser (or a private window) is another user. It
+  separates people's drafts; it is not authentication — operators who need that configure
+  sign-in.
 """
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ import streamlit as st
 
 from core.identity import is_anonymous_id, new_anonymous_id, signed_in_id
 
-_KEY = "_layerlab_user"
-URL_PARAM = "u"
+_KEY = "_layerlab_user"  # session_state key; AppTests set it to act as a given user
+COOKIE = "layerlab_user"
 
 
 def _sign_in_configured() -> bool:
@@ -29,7 +31,7 @@ def _sign_in_configured() -> bool:
 def current_user() -> str:
     """The id of this browser's user; asks for sign-in (and ends the page run) when required.
 
-    Called by app.py on every page run, so the id is back in the URL after each navigation."""
+    Called by app.py on every page run, before the page itself."""
     if _sign_in_configured():
         if not st.user.is_logged_in:
             st.title("LayerLab")
@@ -39,25 +41,24 @@ def current_user() -> str:
         user = signed_in_id(st.user.get("email"), st.user.get("sub"))
         st.session_state[_KEY] = user
         return user
-    from_url = st.query_params.get(URL_PARAM)
-    user = from_url if is_anonymous_id(from_url) else st.session_state.get(_KEY)
+    from_cookie = st.context.cookies.get(COOKIE)
+    user = st.session_state.get(_KEY)
     if not is_anonymous_id(user):
-        user = new_anonymous_id()
+        user = from_cookie if is_anonymous_id(from_cookie) else new_anonymous_id()
     st.session_state[_KEY] = user
-    if from_url != user:
-        st.query_params[URL_PARAM] = user  # page switches drop it: put it back every run
+    if from_cookie != user:
+        # First visit: let the browser keep it (1 year, this site only). Written on every run
+        # of this session (the connection's cookies do not change): a run cut short by a click
+        # may never have shown the script.
+        st.sidebar.html(f"<script>document.cookie = '{COOKIE}={user}; path=/; "
+                        f"max-age=31536000; SameSite=Strict';</script>",
+                        unsafe_allow_javascript=True)  # `user` is [A-Za-z0-9_-]: nothing to escape
     return user
 
 
 def user() -> str:
     """The id `current_user()` settled on for this session (pages call this one)."""
     return st.session_state.get(_KEY) or current_user()
-
-
-def link_params() -> dict[str, str]:
-    """Query parameters a link opening in a new tab needs to stay the same anonymous user."""
-    uid = user()
-    return {URL_PARAM: uid} if is_anonymous_id(uid) else {}
 
 
 def signed_in() -> bool:
@@ -72,5 +73,5 @@ def sidebar_identity() -> None:
         st.sidebar.caption(f"Signed in as {md(user())}.")
         st.sidebar.button("Sign out", icon=":material/logout:", on_click=st.logout)
     else:
-        st.sidebar.caption("Your drafts and runs are kept under this page's address: bookmark "
-                           "it to come back to them (anyone with the address shares them).")
+        st.sidebar.caption("Your drafts and runs are tied to this browser (a cookie); another "
+                           "browser or a private window starts afresh.")

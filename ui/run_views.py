@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 
 from core.errors import LayerLabError
 from core.runs.access import why_not
-from ui.identity import link_params
 from ui.resources import get_runner, get_store
 from ui.text import md
 
@@ -235,7 +233,7 @@ def runs_frame(runs: list[Any], compare: set[str]):
             "Best validation loss": r.best_val_loss, "Notes": r.notes or "",
             "Duration": format_duration(r.duration_s), "Device": r.device or "–",
             "Owner": owner_label(r.owner), "Private": r.private,
-            "Open": f"/train?{urlencode({'run': r.id, **link_params()})}",
+            "Open": f"/train?run={r.id}",
         })
     return pd.DataFrame(rows)
 

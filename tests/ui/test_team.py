@@ -36,7 +36,7 @@ def two_users():
 
 def _as(user: str, page: str, **params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params["u"] = user
+    at.session_state["_layerlab_user"] = user  # what ui/identity.py settled on for this browser
     at.run()
     for key, value in params.items():
         at.query_params[key] = value

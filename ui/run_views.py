@@ -245,8 +245,8 @@ def pick_run(runs: list, *, key: str) -> str:
     """
     by_id = {r.id: r for r in runs}
     wanted = st.session_state.get(key) or st.query_params.get("run")
+    explain_url_run(wanted if wanted not in by_id else None)
     if wanted not in by_id:
-        explain_url_run(wanted)
         finished = [r.id for r in runs if r.status == "finished"]
         wanted = finished[0] if finished else runs[0].id
     st.session_state[key] = wanted
@@ -260,13 +260,16 @@ def pick_run(runs: list, *, key: str) -> str:
 
 def explain_url_run(run_id: str | None) -> None:
     """Say why a run named in the URL is not shown: a malformed id (BAD_RUN_ID), someone else's
-    private run (PRIVATE_RUN) or no such run. The store's checks decide, not this page."""
-    if not run_id:
-        return
-    try:
-        get_store().get_run(run_id)
-    except LayerLabError as exc:
-        st.warning(str(exc))
+    private run (PRIVATE_RUN) or no such run. The store's checks decide, not this page. The
+    note is kept for the session (call with None on later runs): a page may rerun at once."""
+    if run_id:
+        try:
+            get_store().get_run(run_id)
+            st.session_state.pop("_url_run_note", None)
+        except LayerLabError as exc:
+            st.session_state["_url_run_note"] = str(exc)
+    if note := st.session_state.get("_url_run_note"):
+        st.warning(note)
 
 
 def note_runs_without_one_network(runs: list, audit: str) -> None:

@@ -88,8 +88,8 @@ with run_col:
     by_id = {r.id: r for r in runs}
     # The shown run: the session's choice, else the URL's (so a reload re-attaches), else newest.
     wanted = st.session_state.get("run_id") or st.query_params.get("run")
+    explain_url_run(wanted if wanted not in by_id else None)
     if wanted not in by_id:
-        explain_url_run(wanted)
         wanted = ids[0] if ids else None
     if wanted is None:
         st.info("No runs yet. Choose the settings and press **Train**; the curves appear here.")

@@ -41,7 +41,7 @@ def two_pages(browser):
         c.close()
 
 
-def test_two_users_keep_their_own_drafts_and_runs(two_pages, app_url):
+def test_two_users_keep_their_own_drafts_and_runs(two_pages, app_url, tmp_path):
     a, b = two_pages
     save_workspace(Workspace(dataset=DatasetRef(name="moons")))  # the shared starting draft (small)
     _pick_dataset(a, app_url, "Circles")
@@ -64,7 +64,7 @@ def test_two_users_keep_their_own_drafts_and_runs(two_pages, app_url):
 
     b.goto(f"{app_url}/train?run={secret}")  # B tries A's private run through the URL
     wait_for_app(b)
-    b.get_by_text(PRIVATE_RUN.format(run_id=secret)).wait_for()
+    b.get_by_text(PRIVATE_RUN.format(run_id=secret)).wait_for(timeout=60_000)  # a loaded CI is slow
     b.get_by_role("combobox", name="Run shown").click()
     options = b.get_by_role("option").all_inner_texts()
     assert any(shared in o for o in options) and not any(secret in o for o in options)
@@ -79,7 +79,7 @@ def test_two_users_keep_their_own_drafts_and_runs(two_pages, app_url):
     with pytest.raises(LayerLabError) as err:  # and the core refuses it, whatever the page shows
         as_user(store, user_b).request_stop(shared)
     assert str(err.value) == reason
-    b.screenshot(path="/work/notes/screens/team-two-users-b.png", full_page=True)
+    b.screenshot(path=str(tmp_path / "user-b-train.png"), full_page=True)
 
     a.goto(f"{app_url}/train?run={shared}")  # the owner may stop it
     wait_for_app(a)

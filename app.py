@@ -9,6 +9,10 @@ import streamlit as st
 
 def run() -> None:
     st.set_page_config(page_title="LayerLab", page_icon=":material/layers:", layout="wide")
+    from ui.identity import current_user, sidebar_identity
+
+    current_user()  # the one place identity is read; asks for sign-in when it is configured
+    sidebar_identity()
     pages = {
         "Start": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
         "Build and train": [

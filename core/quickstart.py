@@ -24,12 +24,12 @@ def walkthrough_workspace() -> Workspace:
                      train_config=config.model_dump(mode="json"))
 
 
-def start_walkthrough(store, runner) -> str:
-    """Save the walkthrough choices as the workspace and queue the run; returns its id."""
+def start_walkthrough(store, runner, user: str | None = None) -> str:
+    """Save the walkthrough choices as `user`'s workspace and queue the run (theirs); returns its id."""
     from core.train import TrainConfig, submit_training
 
     ws = walkthrough_workspace()
-    save_workspace(ws)
+    save_workspace(ws, user)
     return submit_training(store, runner, ws.dataset, ws.spec,
                            TrainConfig.model_validate(ws.train_config),
-                           name="Walkthrough MLP on UCI Adult")
+                           name="Walkthrough MLP on UCI Adult", owner=user)

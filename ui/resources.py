@@ -56,10 +56,15 @@ def _live_runner(url: str):
 
 
 def get_store():
-    """The run store of this LayerLab home (SQLite unless LAYERLAB_STORE_URL says otherwise)."""
+    """The run store of this LayerLab home (SQLite unless LAYERLAB_STORE_URL says otherwise),
+    as this browser's user sees it: others' private runs are absent, and stopping, deleting or
+    renaming someone else's run is refused (core.runs.access)."""
+    from core.runs.access import as_user
+    from ui.identity import user
+
     url = settings.store_url()
     _live_runner(url)  # a page that only reads runs still needs the reaper running
-    return _store(url)
+    return as_user(_store(url), user())
 
 
 def get_runner():

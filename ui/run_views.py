@@ -13,7 +13,9 @@ from typing import Any
 import streamlit as st
 
 from core.errors import LayerLabError, StoreUnavailable
+from core.runs.access import why_not
 from ui.resources import get_runner, get_store, store_guarded
+from ui.text import md
 
 # 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
 # interval plus one render) while costing one small SQLite read per tick.
@@ -121,13 +123,16 @@ def _run_panel(run_id: str, was_live: bool) -> None:
         st.caption(why)  # e.g. a Ray cluster with no free CPU
     if run.status in LIVE_STATUSES:
         stopping = run.stop_requested
+        not_yours = why_not(run, store.user, "stop")  # the core refuses it too (NOT_YOURS)
         if st.button("Stopping…" if stopping else "Stop training", key=f"stop-{run_id}",
-                     disabled=stopping, icon=":material/stop:",
-                     help="Stop this run; the weights saved so far are kept."):
+                     disabled=stopping or bool(not_yours), icon=":material/stop:",
+                     help=not_yours or "Stop this run; the weights saved so far are kept."):
             from core.train import stop_run
 
             stop_run(store, get_runner(), run_id)
             run = store.get_run(run_id)
+        if not_yours:
+            st.caption(md(not_yours))
     show_problem(run)
     _curves(store, run)
     if run.status == "finished" and run.test_metrics:
@@ -170,7 +175,7 @@ def _curves(store: Any, run: Any) -> None:
     left.plotly_chart(entry["figs"][0], key=f"loss-{run.id}", config=chart_config)
     right.plotly_chart(entry["figs"][1], key=f"metric-{run.id}", config=chart_config)
     if entry["figs"][2] is not None:  # a sensitive column is set: the gap between groups, live
-        sens = " and ".join(run.dataset.get("sensitive") or [])
+        sens = md(" and ".join(run.dataset.get("sensitive") or []))
         st.caption(f"How differently the model treats the groups of {sens} on the validation data, "
                    "epoch by epoch: the gap in how often each group gets the positive answer "
                    "(demographic parity) and in error rates (equalized odds). 0 means no gap.")
@@ -200,6 +205,16 @@ def _test_metrics(run: Any) -> None:
         col.metric(label, f"{v:.3f}", help=meaning)
 
 
+def owner_label(owner: str | None) -> str:
+    """Who started a run, in words: "you", an e-mail, or a short anonymous tag."""
+    from core.identity import public_name
+    from ui.identity import user
+
+    if owner is None:
+        return "–"
+    return "you" if owner == user() else public_name(owner)
+
+
 def runs_frame(runs: list[Any], compare: set[str]):
     """One row per run for the Experiments table (plain values; the page adds column help)."""
     import pandas as pd
@@ -222,7 +237,7 @@ def runs_frame(runs: list[Any], compare: set[str]):
             "Metric": _METRIC_WORDS.get(r.metric_name or _metric_for(r.task)),
             "Best validation loss": r.best_val_loss, "Notes": r.notes or "",
             "Duration": format_duration(r.duration_s), "Device": r.device or "–",
-            "Node": r.host or "–",
+            "Owner": owner_label(r.owner), "Private": r.private, "Node": r.host or "–",
             "Open": f"/train?run={r.id}",
         })
     return pd.DataFrame(rows)
@@ -235,6 +250,7 @@ def pick_run(runs: list, *, key: str) -> str:
     """
     by_id = {r.id: r for r in runs}
     wanted = st.session_state.get(key) or st.query_params.get("run")
+    explain_url_run(wanted if wanted not in by_id else None)
     if wanted not in by_id:
         finished = [r.id for r in runs if r.status == "finished"]
         wanted = finished[0] if finished else runs[0].id
@@ -245,6 +261,20 @@ def pick_run(runs: list, *, key: str) -> str:
                  help="Every run with saved weights, newest first.")
     st.query_params["run"] = st.session_state[key]
     return st.session_state[key]
+
+
+def explain_url_run(run_id: str | None) -> None:
+    """Say why a run named in the URL is not shown: a malformed id (BAD_RUN_ID), someone else's
+    private run (PRIVATE_RUN) or no such run. The store's checks decide, not this page. The
+    note is kept for the session (call with None on later runs): a page may rerun at once."""
+    if run_id:
+        try:
+            get_store().get_run(run_id)
+            st.session_state.pop("_url_run_note", None)
+        except LayerLabError as exc:
+            st.session_state["_url_run_note"] = str(exc)
+    if note := st.session_state.get("_url_run_note"):
+        st.warning(note)
 
 
 def note_runs_without_one_network(runs: list, audit: str) -> None:
@@ -276,3 +306,29 @@ def stop_without_runs(runs: list, message: str) -> None:
         st.info(message)
         st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
         st.stop()
+
+
+def manage_run(store, runs: list) -> None:
+    """Rename or delete one run; greyed out, with the reason, on runs that are not yours."""
+    with st.expander("Rename or delete a run", icon=":material/edit:"):
+        by_id = {r.id: r for r in runs}
+        run_id = st.selectbox("Run", list(by_id), key="manage_run",
+                              format_func=lambda i: f"{i} · {by_id[i].name}")
+        run = by_id[run_id]
+        reason = why_not(run, store.user, "rename or delete")
+        if reason:
+            st.caption(md(reason))
+        name = st.text_input("New name", value=run.name, max_chars=200, disabled=bool(reason),
+                             key=f"rename-{run_id}")
+        left, right = st.columns(2)
+        try:
+            if left.button("Rename", disabled=bool(reason), icon=":material/edit:"):
+                store.rename_run(run_id, name)
+                st.rerun()
+            if right.button("Delete", disabled=bool(reason) or run.status in LIVE_STATUSES,
+                            icon=":material/delete:",
+                            help="Stop it first if it is still training or waiting."):
+                store.delete_run(run_id)
+                st.rerun()
+        except LayerLabError as exc:
+            st.error(str(exc))

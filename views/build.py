@@ -4,6 +4,7 @@ import streamlit as st
 from core import spec as core_spec
 from core.errors import LayerLabError
 from core.workspace import load_workspace
+from ui.identity import user
 from ui.stack_builder import params, session, stack_builder, tools, tree
 
 st.title("Build")
@@ -11,7 +12,7 @@ st.write("Build your neural network: drag layers from the palette into your mode
          "a layer to set its size. Shapes and parameter counts update as you go, and anything "
          "that cannot work is explained on the layer itself.")
 
-ws = load_workspace()
+ws = load_workspace(user())
 try:
     facts = session.dataset_facts(ws.dataset.model_dump_json())
 except LayerLabError as exc:

@@ -9,6 +9,7 @@ from core.data import DatasetRef
 from core.errors import DataError
 from core.plots import data as plots
 from core.workspace import load_workspace, save_workspace
+from ui.identity import user
 
 KINDS = ["numeric", "categorical", "boolean", "id", "date", "text"]
 TASKS = {"binary": "yes/no (two classes)", "multiclass": "one of several classes",
@@ -28,10 +29,10 @@ def prepared(ref_json: str):
 
 
 def save(ref: DatasetRef) -> None:
-    ws = load_workspace()
+    ws = load_workspace(user())
     if ws.dataset != ref:
         ws.dataset = ref
-        save_workspace(ws)
+        save_workspace(ws, user())
         st.rerun()
 
 
@@ -132,7 +133,7 @@ def show_data(bundle, prep, report) -> None:
 st.title("Data")
 st.markdown("Choose the data your model will learn from, check how LayerLab reads each column, "
             "and see how the data is prepared before training.")
-ref = load_workspace().dataset
+ref = load_workspace(user()).dataset
 if ref == DatasetRef():  # first visit: Adult with its usual sensitive columns
     ref = cdata.default_ref("adult")
 source = st.radio("Data source", ["A built-in dataset", "My own CSV file"], horizontal=True,

@@ -2,13 +2,15 @@
 import streamlit as st
 
 from ui.resources import get_store
-from ui.run_views import LIVE_STATUSES, runs_frame, stop_without_runs
+from core.errors import LayerLabError
+from ui.run_views import LIVE_STATUSES, manage_run, runs_frame, stop_without_runs
 
 st.title("Experiments")
 st.markdown(
-    "Every training run you started, one row each: what was trained, with which settings, and "
-    "how well it did on the validation data. Tick **Compare** to draw runs on the same chart; "
-    "write what you learned in **Notes**."
+    "Every training run on this server that you may see, one row each: who started it, what was "
+    "trained, with which settings, and how well it did on the validation data. Tick **Compare** "
+    "to draw runs on the same chart; write what you learned in **Notes**; tick **Private** to "
+    "hide one of your runs from everyone else."
 )
 
 store = get_store()
@@ -22,10 +24,14 @@ frame = runs_frame(runs, compare)
 col = st.column_config
 edited = st.data_editor(
     frame, key="runs_table", hide_index=True, width="stretch",
-    disabled=[c for c in frame.columns if c not in ("Compare", "Notes")],
+    disabled=[c for c in frame.columns if c not in ("Compare", "Notes", "Private")],
     column_config={
         "Compare": col.CheckboxColumn(help="Tick to draw this run's curves below."),
         "Run": col.TextColumn(help="The run's id; everything about it is stored under it."),
+        "Owner": col.TextColumn(help="Who started the run; only they (or an admin) can stop, "
+                                     "delete, rename or hide it."),
+        "Private": col.CheckboxColumn(help="Only you (and admins) see a private run; tick it "
+                                           "on your own runs."),
         "Open": col.LinkColumn(display_text="open", help="Show this run on the Train page."),
         "Status": col.TextColumn(help="Waiting, Training, Finished, Stopped, Failed or Diverged."),
         "Architecture": col.TextColumn(help="The hidden layers in order, then the output layer."),
@@ -46,10 +52,16 @@ edited = st.data_editor(
     },
 )
 
-# Save edited notes to the store (they belong to the run, not to this browser tab).
+# Save edited notes and privacy to the store (they belong to the run, not to this browser tab);
+# the store refuses changes to other people's runs (NOT_YOURS), said here instead of saved.
 for row in edited.itertuples(index=False):
-    if (row.Notes or "") != (by_id[row.Run].notes or ""):
-        store.set_notes(row.Run, row.Notes or "")
+    try:
+        if (row.Notes or "") != (by_id[row.Run].notes or ""):
+            store.set_notes(row.Run, row.Notes or "")
+        if bool(row.Private) != by_id[row.Run].private:
+            store.set_private(row.Run, bool(row.Private))
+    except LayerLabError as exc:
+        st.error(str(exc))
 st.session_state["compare"] = [r for r, c in zip(edited["Run"], edited["Compare"]) if c]
 
 live = [r.id for r in runs if r.status in LIVE_STATUSES]
@@ -57,6 +69,8 @@ if live:
     st.caption(f"{len(live)} run(s) still training or waiting: the curves below update by "
                "themselves; the table updates when you open this page again or press Refresh.")
     st.button("Refresh the table", icon=":material/refresh:")
+
+manage_run(store, runs)
 
 
 def overlay_charts(selected: list[str], polling: bool) -> None:

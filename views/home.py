@@ -20,10 +20,11 @@ with st.container(border=True):
     )
     if st.button("Train the walkthrough MLP on Adult", type="primary", icon=":material/play_arrow:"):
         from core.quickstart import start_walkthrough
+        from ui.identity import user
         from ui.resources import get_runner, get_store
 
         try:
-            run_id = start_walkthrough(get_store(), get_runner())
+            run_id = start_walkthrough(get_store(), get_runner(), user())
         except LayerLabError as exc:
             st.error(str(exc))
         else:

@@ -4,6 +4,7 @@ import streamlit as st
 from core.errors import LayerLabError
 from core.search import list_studies
 from core.workspace import load_workspace, save_workspace
+from ui.identity import user
 from ui.resources import get_runner, get_store
 from ui.search_form import budget_form, space_form
 from ui.text import md
@@ -14,7 +15,7 @@ st.markdown("Let LayerLab try many training settings for your model and keep the
             "trial is a real run you can open, and trials that are clearly worse stop early.")
 
 store, runner = get_store(), get_runner()
-ws = load_workspace()
+ws = load_workspace(user())
 try:
     summary = workspace_summary(ws.dataset.model_dump_json(),
                                 ws.spec.model_dump_json() if ws.spec else None)
@@ -63,9 +64,9 @@ def use_best(study_id: str) -> None:
     except LayerLabError as exc:
         st.session_state["search_error"] = str(exc)
         return
-    fresh = load_workspace()
+    fresh = load_workspace(user())
     fresh.spec, fresh.train_config = spec, cfg.model_dump(mode="json")
-    save_workspace(fresh)
+    save_workspace(fresh, user())
     for key in [k for k in st.session_state if str(k).startswith("cfg_")]:
         del st.session_state[key]  # the Train form shows the new settings, not its old widgets
     st.session_state["search_used"] = study_id

@@ -5,8 +5,9 @@ import streamlit as st
 
 from core.errors import LayerLabError
 from core.workspace import load_workspace, save_workspace
+from ui.identity import user
 from ui.resources import get_runner, get_store
-from ui.run_views import live_run
+from ui.run_views import explain_url_run, live_run
 from ui.text import md
 from ui.train_form import (config_form, defaults_explained, initial_config, lr_is_extreme,
                            workspace_summary)
@@ -18,7 +19,7 @@ st.markdown(
 )
 
 
-ws = load_workspace()
+ws = load_workspace(user())
 try:
     summary = workspace_summary(ws.dataset.model_dump_json(),
                                 ws.spec.model_dump_json() if ws.spec else None)
@@ -74,7 +75,7 @@ with form_col:
                 st.warning(warning)
             if cfg.model_dump(mode="json") != ws.train_config:
                 ws.train_config = cfg.model_dump(mode="json")  # kept for the next visit
-                save_workspace(ws)
+                save_workspace(ws, user())
     st.button("Train", type="primary", icon=":material/model_training:", disabled=cfg is None, width="stretch",
               on_click=start_training, args=(cfg,),
               help="Start a new run with these settings; earlier runs are kept.")
@@ -87,6 +88,7 @@ with run_col:
     by_id = {r.id: r for r in runs}
     # The shown run: the session's choice, else the URL's (so a reload re-attaches), else newest.
     wanted = st.session_state.get("run_id") or st.query_params.get("run")
+    explain_url_run(wanted if wanted not in by_id else None)
     if wanted not in by_id:
         wanted = ids[0] if ids else None
     if wanted is None:

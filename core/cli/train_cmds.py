@@ -104,6 +104,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.spec import get_preset, parse_spec
     from core.train import train_run
     from core.data import prepared
+    from core.identity import cli_user
     from core.train import create_run
 
     for h in logging.getLogger().handlers:  # run logs go to the store; keep stderr for the bar
@@ -114,7 +115,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     _bundle, data = prepared(ref)
     cfg = _config(args.config, data.task, len(data.X_train), args.epochs, spec=spec)
     store = open_store()
-    run_id = create_run(store, ref, spec, cfg, args.name)
+    run_id = create_run(store, ref, spec, cfg, args.name, owner=cli_user())
     print(f"{run_id}: training {spec.name} on {ref.name} ({data.task}), {cfg.epochs} epochs",
           file=sys.stderr)
     run = train_run(store, run_id, on_progress=_ProgressBar())
@@ -149,7 +150,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
                      "architecture": architecture_summary(r.spec), "metric_name": r.metric_name,
                      "test_metric": metric, "best_val_metric": r.best_val_metric,
                      "epoch": r.epoch, "total_epochs": r.total_epochs,
-                     "queue_position": r.queue_position,
+                     "queue_position": r.queue_position, "owner": r.owner,
+                     "private": r.private,
                      "created_at": r.created_at.isoformat() if r.created_at else None,
                      "duration_s": r.duration_s, "error": r.error})
     if not rows:

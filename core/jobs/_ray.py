@@ -135,7 +135,10 @@ def _serve_slot(slot: int, threads: int) -> None:
     from core.jobs.worker import serve
 
     try:
-        serve(settings.store_url(), slot, threads, reaper=RayJobRunner)
+        # No RLIMIT_AS here: Ray maps its object store into every worker's address space
+        # (gigabytes of virtual memory), so an address-space cap would break the actor itself;
+        # Ray's own memory monitor stops a worker that exhausts the node's memory.
+        serve(settings.store_url(), slot, threads, reaper=RayJobRunner, cap_memory=False)
     except Exception:  # noqa: BLE001 - logged in the Ray worker's log; the slot is reaped
         log.exception("slot %s failed", slot)
     finally:

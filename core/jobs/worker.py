@@ -17,6 +17,7 @@ from core.jobs._local import LocalJobRunner
 from core.jobs._procs import HOST
 from core.jobs._queue import JobQueue
 from core.jobs._registry import resolve_job
+from core.jobs.memory import apply_memory_cap, is_out_of_memory, out_of_memory_message
 from core.jobs.messages import JOB_FAILED
 from core.runs import open_store, sql_engine
 
@@ -51,14 +52,16 @@ def _run_one(store, q: JobQueue, slot: int, job: dict) -> None:
                                  run_id=run_id)
     except Exception as exc:  # noqa: BLE001 - report every failure in the store, keep serving
         log.exception("job %s failed", job["id"])
-        q.finish(job["id"], slot, "failed", error=str(exc))
+        # MemoryError's own text is empty: name the cap instead, so the user knows what to change.
+        error = out_of_memory_message() if is_out_of_memory(exc) else str(exc)
+        q.finish(job["id"], slot, "failed", error=error)
         if run_id and store.run_status(run_id) in ("queued", "running"):
-            store.set_status(run_id, "failed", error=JOB_FAILED.format(error=exc))
+            store.set_status(run_id, "failed", error=JOB_FAILED.format(error=error))
         return
     q.finish(job["id"], slot, "done")
 
 
-def serve(url: str, slot: int, threads: int, reaper=LocalJobRunner) -> None:
+def serve(url: str, slot: int, threads: int, reaper=LocalJobRunner, cap_memory: bool = True) -> None:
     """Take jobs until idle for too long; `reaper(store)` is the runner whose `reap` runs while
     idle (a Ray slot passes the Ray runner, which never starts local processes)."""
     store = open_store(url, patient=True)  # a server store's restart is waited out (~30 s)
@@ -68,6 +71,9 @@ def serve(url: str, slot: int, threads: int, reaper=LocalJobRunner) -> None:
 
     resolve_job("train")  # imports the training code once, through the registry (no layer import)
     torch.set_num_threads(max(1, threads))
+    # After torch is imported (its own mappings count towards the cap), before any job runs.
+    if cap_memory:
+        apply_memory_cap()
     runner = reaper(store)
     lost = threading.Event()
     threading.Thread(target=_heartbeat_loop, args=(q, slot, lost), daemon=True).start()

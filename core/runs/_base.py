@@ -25,7 +25,8 @@ class RunStore(ABC):
     # --- runs ------------------------------------------------------------------------------
     @abstractmethod
     def create_run(self, *, name: str, kind: str = "train", dataset: dict, dataset_hash: str,
-                   spec: dict, config: dict, task: str, parent_id: str | None = None) -> str:
+                   spec: dict, config: dict, task: str, parent_id: str | None = None,
+                   owner: str | None = None, private: bool = False) -> str:
         """Store a new run in status "queued"; returns its id ("run-0007"), never reused."""
 
     @abstractmethod

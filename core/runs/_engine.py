@@ -23,7 +23,7 @@ from core.runs.messages import (SCHEMA_TOO_NEW, STORE_BAD_URL, STORE_LOGIN_FAILE
 log = logging.getLogger(__name__)
 
 # The newest migration in migrations/versions; a store at this revision needs no Alembic at all.
-HEAD_REVISION = "0002_blobs"
+HEAD_REVISION = "0002_owners"
 # The schema that code before migrations created with `metadata.create_all` (no version table).
 BASELINE_REVISION = "0001"
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -46,6 +46,9 @@ runs_t = sa.Table(
     sa.Column("heartbeat_at", sa.Float),
     sa.Column("pid", sa.Integer),
     sa.Column("host", sa.String(200)),
+    # Who started the run (None: made before owners existed) and whether only they see it.
+    sa.Column("owner", sa.String(200), index=True),
+    sa.Column("private", sa.Boolean, nullable=False, server_default=sa.false()),
     sqlite_autoincrement=True,  # ids are never reused after a delete
 )
 epochs_t = sa.Table(

@@ -72,7 +72,7 @@ class SqlRunStore(BlobMixin, RunStore):
 
     # --- runs -------------------------------------------------------------------------------
     def create_run(self, *, name, kind="train", dataset, dataset_hash, spec, config, task,
-                   parent_id=None) -> str:
+                   parent_id=None, owner=None, private=False) -> str:
         with self._tx() as conn:
             placeholder = f"new-{os.getpid()}-{time.monotonic_ns()}"
             seq = conn.execute(runs_t.insert().values(
@@ -80,6 +80,7 @@ class SqlRunStore(BlobMixin, RunStore):
                 dataset=json.dumps(dataset), dataset_hash=dataset_hash, spec=json.dumps(spec),
                 config=json.dumps(config), created_at=time.time(), parent_id=parent_id,
                 notes="", preprocessing="[]", versions="{}", test_metrics="{}",
+                owner=owner, private=bool(private),
             )).inserted_primary_key[0]
             run_id = f"run-{seq:04d}"
             conn.execute(runs_t.update().where(runs_t.c.seq == seq).values(id=run_id))
@@ -98,6 +99,7 @@ class SqlRunStore(BlobMixin, RunStore):
                 value = _ts(value)
             kwargs[f] = value
         kwargs["notes"] = kwargs.get("notes") or ""
+        kwargs["private"] = bool(kwargs.get("private"))
         return Run(**kwargs, queue_position=position,
                    stop_requested=d.get("stop_requested_at") is not None)
 

@@ -83,6 +83,8 @@ class Run:
     heartbeat_at: datetime | None = None
     pid: int | None = None  # process training the run (worker or CLI)
     host: str | None = None
+    owner: str | None = None  # user id of whoever started it (core.identity); None: before owners
+    private: bool = False  # only the owner and admins see it
 
     @property
     def duration_s(self) -> float | None:

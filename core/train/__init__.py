@@ -50,25 +50,32 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'core.train' has no attribute {name!r}")
 
 
-def submit_training(store, runner, dataset, spec, config, name: str | None = None) -> str:
-    """Validate spec/config against the dataset, create the run and queue it; returns the run id."""
+def submit_training(store, runner, dataset, spec, config, name: str | None = None,
+                    owner: str | None = None) -> str:
+    """Validate spec/config against the dataset, create the run and queue it; returns the run id.
+
+    `owner` (default: the user of a store from `core.runs.access.as_user`) owns the run and is
+    held to the per-user limits (TOO_MANY_QUEUED / TOO_MANY_RUNNING)."""
     from core.train._submit import submit_training as _submit
 
-    return _submit(store, runner, dataset, spec, config, name)
+    return _submit(store, runner, dataset, spec, config, name, owner)
 
 
-def stop_run(store, runner, run_id: str) -> None:
-    """Stop a run: a queued one at once, a running one within ~2 s keeping its checkpoint."""
+def stop_run(store, runner, run_id: str, user: str | None = None) -> None:
+    """Stop a run: a queued one at once, a running one within ~2 s keeping its checkpoint.
+
+    `user` (default: the store's user) must own the run or be an admin (NOT_YOURS)."""
     from core.train._submit import stop_run as _stop
 
-    _stop(store, runner, run_id)
+    _stop(store, runner, run_id, user)
 
 
-def create_run(store, dataset, spec, config, name: str | None = None) -> str:
+def create_run(store, dataset, spec, config, name: str | None = None,
+               owner: str | None = None) -> str:
     """Validate, then record the run in the store without queueing it (CLI, benchmarks)."""
     from core.train._submit import create_run as _create
 
-    return _create(store, dataset, spec, config, name)
+    return _create(store, dataset, spec, config, name, owner)
 
 
 def predict(model, X, chunk: int = 8192):

@@ -31,28 +31,43 @@ def validate(dataset, spec, config: TrainConfig):
     return bundle, data
 
 
-def create_run(store, dataset, spec, config: TrainConfig, name: str | None = None) -> str:
+def _owner(store, owner: str | None) -> str | None:
+    # A store seen through core.runs.access.as_user knows its user: runs made through it are theirs.
+    return owner if owner is not None else getattr(store, "user", None)
+
+
+def create_run(store, dataset, spec, config: TrainConfig, name: str | None = None,
+               owner: str | None = None) -> str:
     """Validate, then create the queued run with everything that reproduces it."""
     bundle, data = validate(dataset, spec, config)
     run_id = store.create_run(
         name=name or f"{spec.name} on {bundle.title or dataset.name}",
         dataset=dataset.model_dump(mode="json"), dataset_hash=bundle.content_hash,
-        spec=spec.model_dump(mode="json"), config=config.model_dump(mode="json"), task=data.task)
+        spec=spec.model_dump(mode="json"), config=config.model_dump(mode="json"), task=data.task,
+        owner=_owner(store, owner))
     store.update_run(run_id, preprocessing=list(data.report), seed=config.seed,
                      total_epochs=config.epochs,
                      metric_name="r2" if data.task == "regression" else "accuracy")
     return run_id
 
 
-def submit_training(store, runner, dataset, spec, config: TrainConfig, name: str | None = None) -> str:
-    run_id = create_run(store, dataset, spec, config, name)
+def submit_training(store, runner, dataset, spec, config: TrainConfig, name: str | None = None,
+                    owner: str | None = None) -> str:
+    from core.runs.access import check_quota
+
+    owner = _owner(store, owner)
+    check_quota(store, owner)  # before validating: the cheaper refusal first
+    run_id = create_run(store, dataset, spec, config, name, owner)
     runner.submit("train", {"run_id": run_id}, run_id=run_id)
     log.info("queued %s", run_id)
     return run_id
 
 
-def stop_run(store, runner, run_id: str) -> None:
+def stop_run(store, runner, run_id: str, user: str | None = None) -> None:
+    from core.runs.access import check_can_manage
+
     run = store.get_run(run_id)
+    check_can_manage(run, _owner(store, user), "stop")  # before the runner drops a queued job
     if run.done:
         return  # stopping twice (or a finished run) changes nothing
     if run.status == "queued":

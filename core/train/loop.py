@@ -229,7 +229,9 @@ def train_run(store, run_id: str, on_progress=None, hooks=()):
             log.error("%s", exc)
             store.set_status(run_id, "failed", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug must end as a readable failed run
+            from core.jobs import is_out_of_memory, out_of_memory_message
+
             log.exception("training crashed")
-            store.set_status(run_id, "failed",
-                             error=f"Training stopped with an internal error: {type(exc).__name__}: {exc}")
+            store.set_status(run_id, "failed", error=out_of_memory_message() if is_out_of_memory(exc)
+                             else f"Training stopped with an internal error: {type(exc).__name__}: {exc}")
     return store.get_run(run_id)

@@ -134,3 +134,14 @@ def wait_for_app(pg) -> None:
 def nav(pg, title: str) -> None:
     """Click a page in the sidebar navigation (exact title: pages also link to each other inline)."""
     pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+
+
+def browser_user(pg, timeout_s: float = 20) -> str:
+    """The anonymous user id the app gave this browser (its cookie; see ui/identity.py)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for cookie in pg.context.cookies():
+            if cookie["name"] == "layerlab_user":
+                return cookie["value"]
+        pg.wait_for_timeout(200)
+    raise AssertionError("the app set no user cookie")

@@ -1,8 +1,7 @@
 """The Data page in a real browser: Adult's preparation and baseline, moons with its noise
 slider (saved to the workspace), and a bad CSV upload answered with a plain message."""
-import json
-
-from tests.e2e.conftest import wait_for_app
+from core.workspace import load_workspace
+from tests.e2e.conftest import browser_user, wait_for_app
 
 
 def _select(page, label: str, option: str) -> None:
@@ -12,9 +11,9 @@ def _select(page, label: str, option: str) -> None:
 
 
 def _saved_noise(page, home, timeout_ms: int = 20_000):
-    """The moons noise the page saved to the workspace file, once it is there."""
+    """The moons noise the page saved to this browser's workspace, once it is there."""
     for _ in range(timeout_ms // 250):
-        saved = json.loads((home / "workspace.json").read_text())["dataset"]
+        saved = load_workspace(browser_user(page)).dataset.model_dump()
         if saved["name"] == "moons" and saved["params"].get("noise") == 0.5:
             break
         page.wait_for_timeout(250)

@@ -222,5 +222,6 @@ def test_checklist_results_are_shown_and_the_learning_rate_can_be_applied():
     assert md(tiny["verdict"]) in shown
     [use] = [b for b in at.button if b.label.startswith("Use this learning rate")]
     use.click().run()
-    assert load_workspace().train_config["lr"] == pytest.approx(lr["suggested_lr"])
+    ws = load_workspace(at.session_state["_layerlab_user"])  # this session's own draft
+    assert ws.train_config["lr"] == pytest.approx(lr["suggested_lr"])
     assert any("is now set on the Train page" in m.value for m in at.success)

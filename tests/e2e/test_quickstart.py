@@ -3,7 +3,7 @@ more shows its fairness summary."""
 import re
 
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import browser_user, wait_for_app
 from tests.e2e.test_train_journey import POINTS_JS, wait_points_above
 
 
@@ -28,7 +28,7 @@ def test_quick_start_trains_adult_mlp_then_fairness_summary(page, app_url):
     assert run.best_val_metric > 0.80  # clearly above the 76 % majority baseline
     # The complete curve, epoch 0 included (the final redraw may land just after the badge).
     page.wait_for_function(f"() => ({POINTS_JS})() === {run.total_epochs + 1}")
-    ws = load_workspace()  # later pages see the same choices the quick start made
+    ws = load_workspace(browser_user(page))  # later pages see the same choices the quick start made
     assert ws.dataset.name == "adult" and ws.spec.name == run.spec["name"]
 
     # Next step from the Train page: the fairness summary of this very run.

@@ -6,7 +6,7 @@ import pytest
 
 from core.data._types import DatasetRef
 from core.workspace import Workspace, load_workspace, save_workspace
-from tests.e2e.conftest import nav, wait_for_app
+from tests.e2e.conftest import browser_user, nav, wait_for_app
 
 # Number of points of the first chart's training-loss trace (-1 while there is none).
 POINTS_JS = """() => {
@@ -72,12 +72,12 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     epochs = page.get_by_role("spinbutton", name="Epochs", exact=True)
     epochs.fill("5000")  # far more than the test waits for: it is stopped by hand
     epochs.press("Enter")
-    eventually(lambda: (load_workspace().train_config or {}).get("epochs") == 5000)
+    eventually(lambda: (load_workspace(browser_user(page)).train_config or {}).get("epochs") == 5000)
     wait_for_app(page)
     # Early stopping is on by default (issue 12); this run is to be stopped by hand.
     page.get_by_text("Advanced settings").click()
     page.get_by_text("Early stopping", exact=True).click()
-    eventually(lambda: load_workspace().train_config["early_stopping"] is False)
+    eventually(lambda: load_workspace(browser_user(page)).train_config["early_stopping"] is False)
     wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
 
@@ -91,8 +91,8 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     seed = page.get_by_role("spinbutton", name="Random seed", exact=True)
     seed.fill("7")
     seed.press("Enter")
-    eventually(lambda: load_workspace().train_config["seed"] == 7)
-    assert load_workspace().train_config["epochs"] == 5000
+    eventually(lambda: load_workspace(browser_user(page)).train_config["seed"] == 7)
+    assert load_workspace(browser_user(page)).train_config["epochs"] == 5000
     later = wait_points_above(page, first)
     assert later > first
 

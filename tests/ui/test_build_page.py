@@ -43,7 +43,7 @@ def test_load_preset_replaces_and_saves_the_model(build_page):
     build_page.selectbox(key="llb_preset").set_value("deep_sigmoid")
     build_page.button(key="llb_load_preset").click().run()
     assert not build_page.exception
-    assert load_workspace().spec == get_preset("deep_sigmoid")
+    assert load_workspace(build_page.session_state["_layerlab_user"]).spec == get_preset("deep_sigmoid")
     assert build_page.subheader[0].value.startswith("10 layers · ")
 
 
@@ -54,6 +54,6 @@ def test_editing_a_selected_layer_saves_it_and_updates_the_total(build_page):
     units = build_page.number_input(key=f"llb_param_{nodes[1]['id']}_units")
     units.set_value(7).run()
     assert not build_page.exception
-    saved = load_workspace().spec
+    saved = load_workspace(build_page.session_state["_layerlab_user"]).spec  # this browser's own draft
     assert [layer.units for layer in saved.layers] == [128, 7]
     assert f"{torch_params(saved):,} parameters" in build_page.subheader[0].value

@@ -11,6 +11,7 @@ from core import spec as core_spec
 from core.data import DatasetRef
 from core.errors import SpecError
 from core.workspace import load_workspace, save_workspace
+from ui.identity import user
 from ui.stack_builder import tree
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,9 @@ def current_nodes(spec: core_spec.ModelSpec) -> list[dict]:
 def _save(nodes: list[dict], name: str) -> core_spec.ModelSpec:
     """Validate through parse_spec (plain-language errors), then write the workspace."""
     spec = core_spec.parse_spec(json.dumps({"name": name, "layers": tree.strip_ids(nodes)}))
-    ws = load_workspace()
+    ws = load_workspace(user())
     ws.spec = spec
-    save_workspace(ws)
+    save_workspace(ws, user())
     # Re-read the nodes from the validated spec (defaults filled in), same ids, same order.
     st.session_state[NODES] = tree.with_ids(spec.model_dump(mode="json")["layers"], nodes)
     _bump()
@@ -64,9 +65,9 @@ def _save(nodes: list[dict], name: str) -> core_spec.ModelSpec:
 
 def replace_spec(spec: core_spec.ModelSpec) -> None:
     """A preset or an imported file: a new stack with fresh ids and nothing selected."""
-    ws = load_workspace()
+    ws = load_workspace(user())
     ws.spec = spec
-    save_workspace(ws)
+    save_workspace(ws, user())
     st.session_state[NODES] = tree.with_ids(spec.model_dump(mode="json")["layers"])
     st.session_state[SELECTED] = None
     st.session_state.pop(NAME_KEY, None)

@@ -7,7 +7,8 @@ import pytest
 from core.jobs import EXTRA_JOBS_ENV
 
 TEST_JOBS = {"sleep": "tests.core.jobs.jobs_for_tests:sleep_job",
-             "fail": "tests.core.jobs.jobs_for_tests:fail_job"}
+             "fail": "tests.core.jobs.jobs_for_tests:fail_job",
+             "hog": "tests.core.jobs.jobs_for_tests:hog_job"}
 
 
 @pytest.fixture

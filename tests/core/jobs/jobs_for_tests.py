@@ -19,3 +19,13 @@ def sleep_job(args: dict, *, store, job_id, run_id) -> None:
 
 def fail_job(args: dict, *, store, job_id, run_id) -> None:
     raise RuntimeError(args.get("message", "boom"))
+
+
+def hog_job(args: dict, *, store, job_id, run_id) -> None:
+    """Allocate `gb` gigabytes and touch them (a model that blows up at run time)."""
+    import numpy as np
+
+    block = np.ones(int(float(args["gb"]) * 1024**3 // 8))
+    if run_id:
+        store.set_status(run_id, "finished")
+    del block

@@ -38,4 +38,4 @@ def test_formats():
     assert parse_formats("onnx") == ("onnx",)
     with pytest.raises(LayerLabError) as e:
         parse_formats("pickle")
-    assert str(e.value) == UNKNOWN_FORMAT.format(fmt="pickle", known="onnx, pt2, safetensors")
+    assert str(e.value) == UNKNOWN_FORMAT.format(fmt="pickle", known="onnx, pt2, safetensors, script")

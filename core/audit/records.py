@@ -40,6 +40,9 @@ class AuditKind(StrEnum):
     LINEAR_BASELINE = "linear_baseline"  # a straight-line model fitted on the same rows
     SEARCH_TRIAL = "search_trial"  # the study, trial number and settings of a search trial run
     EXPORT = "export"  # the export job (files under <home>/exports/<run>)
+    PRUNE = "prune"  # the structured-pruning job of a parent run (core.compress)
+    QUANTIZE = "quantize"  # the int8 ONNX quantization job of a parent run (core.compress)
+    COMPRESSION = "compression"  # how a pruned or quantized child run was made, with before/after
 
 
 def kind_of(stored: str) -> AuditKind:

@@ -12,7 +12,7 @@ CSV and prints its test metric; a README saying how to load each file. Only fini
 runs that are one network can be exported; the messages below say why not and what instead.
 """
 from core.export._bundle import FORMATS, export_run, exportable_model, parse_formats, zip_folder
-from core.export._check import ONNX_MISMATCH, TOLERANCE, check_onnx, check_sentence
+from core.export._check import ONNX_MISMATCH, TOLERANCE, check_onnx, check_sentence, test_inputs
 from core.export._checks import NOT_FINISHED, NOT_ONE_NETWORK, UNKNOWN_FORMAT, WHAT_INSTEAD
 from core.export._onnx import (NO_ONNX_FORM, ONNX_CANNOT_EXPRESS, OUTPUT_NAMES, PREPROCESSOR_CANNOT_CONVERT,
                                input_layout, network_onnx, pipeline_onnx, raw_feed,
@@ -25,5 +25,5 @@ __all__ = [
     "OUTPUT_NAMES", "PREPROCESSOR_CANNOT_CONVERT", "PT2_CANNOT_EXPORT", "PT2_MISMATCH",
     "SCRIPT_CANNOT_REPRODUCE", "SCRIPT_LAYERS", "TOLERANCE", "UNKNOWN_FORMAT", "WHAT_INSTEAD",
     "check_onnx", "check_reproducible", "check_sentence", "export_run", "exportable_model", "input_layout", "network_onnx",
-    "parse_formats", "pipeline_onnx", "raw_feed", "readable_head", "write_pt2", "zip_folder",
+    "parse_formats", "pipeline_onnx", "raw_feed", "readable_head", "test_inputs", "write_pt2", "zip_folder",
 ]

@@ -28,6 +28,8 @@ JOBS: dict[str, str] = {
     "adv_train": "core.audit.stress.jobs:adv_train_job",
     "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
     "export": "core.export.jobs:export_job",
+    "prune": "core.compress.jobs:prune_job",  # structured pruning + fine-tuning, a child run
+    "quantize": "core.compress.jobs:quantize_job",  # int8 ONNX, measured before and after
 }
 
 

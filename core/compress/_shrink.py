@@ -38,6 +38,7 @@ class PrunePlan:
     spec: dict  # the smaller spec
     state: dict  # its state dict (tensors sliced from the parent's)
     layers: list[dict]  # per pruned layer: {index, type, before, after}
+    kept: dict[int, list[int]]  # 1-based layer index -> the parent's unit indices kept
 
 
 def check_fraction(fraction: float) -> float:
@@ -127,7 +128,8 @@ def plan_prune(spec: dict, state: dict, fraction: float, run_id: str) -> PrunePl
         nw = _names(layers, nxt)[0]
         new[nw] = new[nw][:, cols]
     new = {k: v.contiguous().clone() for k, v in new.items()}
-    return PrunePlan(spec=dict(spec, layers=layers), state=new, layers=report)
+    kept = {i + 1: keeps[i][0].tolist() for i in keeps}
+    return PrunePlan(spec=dict(spec, layers=layers), state=new, layers=report, kept=kept)
 
 
 def _slice_norm(state: dict, layers: list[dict], j: int, keep) -> None:

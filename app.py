@@ -26,7 +26,8 @@ def run() -> None:
             st.Page("views/stress.py", title="Stress test", icon=":material/bolt:"),
             st.Page("views/whatif.py", title="What if", icon=":material/alt_route:"),
         ],
-        "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:")],
+        "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:"),
+                        st.Page("views/compress.py", title="Compress", icon=":material/compress:")],
     }
     st.navigation(pages).run()
 

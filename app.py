@@ -32,6 +32,7 @@ def run() -> None:
         ],
         "Take it out": [st.Page("views/export.py", title="Export", icon=":material/output:"),
                         st.Page("views/predict.py", title="Predict", icon=":material/online_prediction:"),
+                        st.Page("views/compress.py", title="Compress", icon=":material/compress:"),
                         st.Page("views/report.py", title="Report", icon=":material/summarize:")],
     }
     nav = st.navigation(pages)

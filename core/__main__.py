@@ -16,7 +16,8 @@ from core.errors import LayerLabError
 # Command groups, each a module in core/cli with a `register(subparsers)` function.
 _GROUPS = ("core.cli.data_cmds", "core.cli.spec_cmds", "core.cli.train_cmds",
            "core.cli.eval_cmds", "core.cli.audit_cmds", "core.cli.search_cmds",
-           "core.cli.export_cmds", "core.cli.report_cmds", "core.cli.predict_cmds")
+           "core.cli.export_cmds", "core.cli.report_cmds", "core.cli.predict_cmds",
+           "core.cli.compress_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

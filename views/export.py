@@ -11,7 +11,8 @@ from ui.run_views import pick_network_run
 NO_FINISHED_RUN = "No finished run yet: a model can be exported once its training has finished."
 EXPORT_FAILED = "The export did not finish."
 FORMATS = {"all": "Everything", "onnx": "ONNX pipeline only",
-           "pt2": "PyTorch program only", "safetensors": "Weights and JSON only"}
+           "pt2": "PyTorch program only", "safetensors": "Weights and JSON only",
+           "script": "Retraining script only"}
 # What each file is, shown beside it (README.md in the download says how to load each).
 FILE_MEANING = {
     "model.onnx": "The whole model in one file: raw columns in, probabilities (or values) out. "
@@ -22,6 +23,10 @@ FILE_MEANING = {
     "spec.json": "The layers, as on the Build page.",
     "config.json": "The training settings this run used.",
     "preprocessing.json": "How raw rows became model inputs: medians, means, scales, categories.",
+    "reproduce.py": "A plain Python script (PyTorch + scikit-learn) that retrains this run from "
+                    "data.csv and prints its test score: proof of how it was made.",
+    "data.csv": "The table the run was trained on, as LayerLab read it (for reproduce.py).",
+    "reproduce.json": "The split (seed and fractions) and target reproduce.py uses.",
     "manifest.json": "Every file, the check's numbers and the library versions.",
     "README.md": "How to load each file, with a three-line example.",
 }
@@ -49,6 +54,8 @@ def _show(rec) -> None:
     result = rec.result or {}
     if result.get("sentence"):
         st.success(result["sentence"], icon=":material/verified:")
+    if result.get("skipped"):
+        st.info(result["skipped"])
     folder = export_folder(run_id)
     if not folder.exists():
         st.info("The exported files are gone from LayerLab's folder; export again.")

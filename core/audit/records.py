@@ -43,6 +43,9 @@ class AuditKind(StrEnum):
     COUNTERFACTUAL_GROUPS = "counterfactual_groups"  # changes needed to flip, per sensitive group
     MODEL_CARD = "model_card"  # what the user wrote for the report: intended use, out of scope
     REPORT_AUDITS = "report_audits"  # the job that runs the audits a report still lacks
+    PRUNE = "prune"  # the structured-pruning job of a parent run (core.compress)
+    QUANTIZE = "quantize"  # the int8 ONNX quantization job of a parent run (core.compress)
+    COMPRESSION = "compression"  # how a pruned or quantized child run was made, with before/after
 
 
 def kind_of(stored: str) -> AuditKind:

@@ -1,6 +1,6 @@
 """Export command: a finished run's model as files that work without LayerLab.
 
-    python -m core export RUN_ID --format onnx|pt2|safetensors|all --out DIR [--json]
+    python -m core export RUN_ID --format onnx|pt2|safetensors|script|all --out DIR [--json]
 
 The ONNX file is checked in onnxruntime against LayerLab's own predictions on the test rows
 before it is written; the check's largest difference is printed and kept in manifest.json.
@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--format", default="all", metavar="FORMAT",
                    help="onnx (whole pipeline: raw columns in), pt2 (torch.export program of "
                         "the network), safetensors (weights + spec, config and preprocessing "
-                        "JSON), a comma list, or all (default)")
+                        "JSON), script (reproduce.py: retrains the run from the CSV), a comma list, or all (default)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     p.set_defaults(func=cmd_export)
@@ -39,6 +39,9 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"{manifest['formats']['pt2']['check']['max_abs_diff']:.1g} on the test rows")
     if manifest["formats"].get("safetensors"):
         print("  weights.safetensors, spec.json, config.json, preprocessing.json")
+    if manifest["formats"].get("script"):
+        print("  reproduce.py, data.csv: `python reproduce.py` retrains the run and prints its "
+              "test metric")
     print("  README.md says how to load each file; manifest.json lists them.")
     if args.json:
         print_json({"run_id": manifest["run_id"], "out": str(args.out),

@@ -12,7 +12,7 @@ from pathlib import Path
 from core.errors import LayerLabError
 from core.export._checks import UNKNOWN_FORMAT, check_exportable, check_finished
 
-FORMATS = ("onnx", "pt2", "safetensors")
+FORMATS = ("onnx", "pt2", "safetensors", "script")
 
 
 def parse_formats(fmt: str) -> tuple[str, ...]:
@@ -105,6 +105,10 @@ def _export_run(store, run_id: str, out_dir, formats) -> dict:
                 "target": model.bundle.target, "dataset_hash": run.dataset_hash,
                 "versions": _versions(), "formats": {}}
     layout = []
+    if "script" in formats:  # refused before any file is written when it cannot reproduce
+        formats, skipped = _script_or_skip(model, formats)
+        if skipped:
+            manifest["skipped"] = {"script": skipped}
     if "onnx" in formats:
         manifest["formats"]["onnx"] = _write_onnx(model, out)
         layout = manifest["formats"]["onnx"]["inputs"]
@@ -112,17 +116,35 @@ def _export_run(store, run_id: str, out_dir, formats) -> dict:
         from core.export._pt2 import write_pt2
 
         manifest["formats"]["pt2"] = write_pt2(model, out)
-    if "safetensors" in formats:
-        if not layout:
-            from core.export._onnx import input_layout
+    if not layout:
+        from core.export._onnx import input_layout
 
-            pre = model.data.preprocessor
-            layout = input_layout(pre) if pre is not None else []
+        pre = model.data.preprocessor
+        layout = input_layout(pre) if pre is not None else []
+    if "safetensors" in formats:
         manifest["formats"]["safetensors"] = write_weights(model, out, layout)
+    if "script" in formats:
+        from core.export._script import write_script
+
+        manifest["formats"]["script"] = write_script(model, out, layout)
     manifest["input_note"] = preprocessing_record(model, []).get("note", "")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     (out / "README.md").write_text(readme_text(manifest))
     return manifest
+
+
+def _script_or_skip(model, formats: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """Asked alone, a script that cannot reproduce the run is an error; asked with other
+    formats ('all'), it is left out with the reason, so the other files are still written."""
+    from core.export._script import check_reproducible
+
+    try:
+        check_reproducible(model)
+    except LayerLabError as exc:
+        if formats == ("script",):
+            raise
+        return tuple(f for f in formats if f != "script"), str(exc)
+    return formats, ""
 
 
 def _versions() -> dict[str, str]:

@@ -47,6 +47,21 @@ program = torch.export.load("model.pt2").module()
 print(program(torch.zeros(({shape}))))
 ```
 """
+_SCRIPT = """## reproduce.py: retrain the run from data.csv
+
+A plain Python script (PyTorch, scikit-learn, pandas; no LayerLab) that rebuilds the network
+from spec.json, the preprocessing from preprocessing.json, the same train/validation/test split
+(reproduce.json: seed and fractions), retrains with the settings of config.json and seed
+{seed} (optimizer, learning-rate schedule, batch size, L1/L2, clipping, class weights, early
+stopping, initialisation) and prints the test {metric} (LayerLab's run: {run_metric}).
+It covers table data with Dense, Dropout, BatchNorm, LayerNorm and activation layers trained
+the plain way; LayerLab refuses to write it for anything else. A run trained on a GPU is
+retrained on the CPU here, so its numbers can differ slightly.
+
+```bash
+python reproduce.py
+```
+"""
 _OUTPUTS = {"binary": "the probability of '{pos}' and the class id (0 '{neg}', 1 '{pos}')",
             "multiclass": "the probability of each class ({classes}) and the class id",
             "regression": "the predicted '{target}' in its own units"}
@@ -86,5 +101,10 @@ def readme_text(manifest: dict) -> str:
         parts.append(_PT2.format(outputs=outputs, shape=shape, check=check))
     if manifest["formats"].get("safetensors"):
         parts.append(_WEIGHTS)
+    script = manifest["formats"].get("script")
+    if script:
+        value = script.get("run_metric")
+        parts.append(_SCRIPT.format(seed=script.get("seed", 0), metric=script["metric"],
+                                    run_metric="not recorded" if value is None else f"{value:.4f}"))
     parts.append("`manifest.json` lists every file, the check's numbers and the library versions.\n")
     return "\n".join(parts)

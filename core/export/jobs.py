@@ -32,7 +32,8 @@ def _export(args: dict, progress, store) -> dict:
     onnx = manifest["formats"].get("onnx") or {}
     return {"folder": str(folder), "formats": sorted(manifest["formats"]),
             "check": onnx.get("check"), "sentence": onnx.get("check_sentence", ""),
-            "files": sorted(p.name for p in folder.iterdir())}
+            "files": sorted(p.name for p in folder.iterdir()),
+            "skipped": (manifest.get("skipped") or {}).get("script", "")}
 
 
 export_job = run_audit(_export)

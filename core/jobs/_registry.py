@@ -30,6 +30,8 @@ JOBS: dict[str, str] = {
     "export": "core.export.jobs:export_job",
     "counterfactual_groups": "core.audit.whatif.jobs:groups_job",
     "report_audits": "core.report.jobs:report_audits_job",  # the audits a report still lacks
+    "prune": "core.compress.jobs:prune_job",  # structured pruning + fine-tuning, a child run
+    "quantize": "core.compress.jobs:quantize_job",  # int8 ONNX, measured before and after
 }
 
 

@@ -16,10 +16,10 @@ def test_export_all_prints_the_check(runs, tmp_path, capsys):
     assert [str(w.message) for w in seen] == [] and "torchvision" not in captured.err
     out = captured.out.strip().splitlines()
     result = json.loads(out[-1])
-    assert result["formats"] == ["onnx", "pt2", "safetensors"] and result["check"]["max_abs_diff"] <= 1e-4
+    assert result["formats"] == ["onnx", "pt2", "safetensors", "script"] and result["check"]["max_abs_diff"] <= 1e-4
     assert any("same probabilities as LayerLab" in line for line in out)
     assert {p.name for p in tmp_path.iterdir()} >= {"model.onnx", "model.pt2", "weights.safetensors",
-                                                     "README.md", "manifest.json"}
+                                                     "README.md", "manifest.json", "reproduce.py", "data.csv"}
 
 
 def test_unfinished_run_exits_2(runs, tmp_path, capsys):

@@ -33,9 +33,9 @@ def test_mixture_is_not_one_network(store, runs, tmp_path):
 
 
 def test_formats():
-    assert parse_formats("all") == ("onnx", "pt2", "safetensors")
+    assert parse_formats("all") == ("onnx", "pt2", "safetensors", "script")
     assert parse_formats("onnx,pt2") == ("onnx", "pt2")
     assert parse_formats("onnx") == ("onnx",)
     with pytest.raises(LayerLabError) as e:
         parse_formats("pickle")
-    assert str(e.value) == UNKNOWN_FORMAT.format(fmt="pickle", known="onnx, pt2, safetensors")
+    assert str(e.value) == UNKNOWN_FORMAT.format(fmt="pickle", known="onnx, pt2, safetensors, script")

@@ -12,10 +12,11 @@ import os
 from core.jobs._base import JOB_STATUSES, JobRunner, JobStatus, WorkerInfo
 from core.jobs._local import LocalJobRunner, death_reason
 from core.jobs._registry import EXTRA_JOBS_ENV, JOBS, known_jobs, register_job, resolve_job
+from core.jobs._threads import default_slots, worker_threads
 
 __all__ = ["JobRunner", "JobStatus", "WorkerInfo", "LocalJobRunner", "default_runner",
            "register_job", "resolve_job", "known_jobs", "JOBS", "EXTRA_JOBS_ENV", "JOB_STATUSES",
-           "death_reason"]
+           "death_reason", "default_slots", "worker_threads"]
 
 
 def default_runner(store=None) -> JobRunner:

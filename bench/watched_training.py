@@ -94,8 +94,8 @@ class _browsers:
         for _ in range(self.n):  # separate browsers: separate renderer processes, like users
             b = self.pw.chromium.launch(executable_path=self.chromium, args=self.args)
             page = b.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(self.url)
-            page.wait_for_selector('[data-testid="stProgress"]', timeout=60_000)
+            page.goto(self.url, timeout=120_000)
+            page.wait_for_selector('[data-testid="stProgress"]', timeout=240_000)
             self.browsers.append(b)
         time.sleep(1.0)  # let the pages settle into their polling
         return self

@@ -8,9 +8,13 @@ per server and store with the runner) notices dead workers while pages only poll
 """
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from core import settings
+
+_PRESTART_AFTER_S = 1.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,6 +30,9 @@ def _runner(url: str):
 
     runner = default_runner(_store(url))
     runner.start_reaper(interval_s=2.0)
+    # A warm worker for the first run (torch imported, Adult prepared, in its own process: the
+    # server imports no torch for it). Started a moment later so the first page comes first.
+    threading.Timer(_PRESTART_AFTER_S, runner.prestart).start()
     return runner
 
 

@@ -102,9 +102,9 @@ def measure(rows: int, seed: int = 0) -> dict:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/train?run={run_id}")
+            page.goto(f"http://127.0.0.1:{port}/train?run={run_id}", timeout=120_000)
             page.wait_for_function("() => (window.__layerlab_drawn || []).some(d => d.epoch === 0)",
-                                   timeout=60_000)
+                                   timeout=240_000)  # plotly.js loads slowly on a busy machine
             rng = random.Random(seed)
             for epoch in range(1, rows + 1):
                 time.sleep(rng.uniform(0.3, 0.7))
@@ -115,7 +115,7 @@ def measure(rows: int, seed: int = 0) -> dict:
                 store.set_progress(run_id, epoch=epoch, total_epochs=100, step=10 * epoch,
                                    steps_per_epoch=10, eta_s=100 - epoch)
             page.wait_for_function(
-                f"() => (window.__layerlab_drawn || []).some(d => d.epoch >= {rows})", timeout=30_000)
+                f"() => (window.__layerlab_drawn || []).some(d => d.epoch >= {rows})", timeout=120_000)
             drawn = page.evaluate(DRAWN_JS)
             browser.close()
     finally:

@@ -71,7 +71,10 @@ def one(browsers: int) -> dict:
     finally:
         runner.shutdown()
         app.terminate()
-        app.wait(10)
+        try:
+            app.wait(30)
+        except subprocess.TimeoutExpired:
+            app.kill()
     elapsed = [r.elapsed_s for r in rows]
     epochs = [b - a for a, b in zip(elapsed, elapsed[1:])]
     return {"epochs_s": epochs, "load_before": load_before, "load_after": load_after}

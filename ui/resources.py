@@ -32,7 +32,9 @@ def _runner(url: str):
     runner.start_reaper(interval_s=2.0)
     # A warm worker for the first run (torch imported, Adult prepared, in its own process: the
     # server imports no torch for it). Started a moment later so the first page comes first.
-    threading.Timer(_PRESTART_AFTER_S, runner.prestart).start()
+    timer = threading.Timer(_PRESTART_AFTER_S, runner.prestart)
+    timer.daemon = True  # never holds the server up when it stops
+    timer.start()
     return runner
 
 

@@ -33,6 +33,16 @@ def time_to_first_point(store, runner, ref, spec, cfg) -> tuple[float, float]:
     return t2 - t0, t2 - t1
 
 
+def _wait_ready(log: Path, lines: int, timeout: float = 300) -> None:
+    """Until the slot's log holds `lines` "ready" lines (the earlier worker wrote one)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and log.read_text().count(" ready in slot") >= lines:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the prestarted worker did not become ready")
+
+
 def main() -> None:
     os.environ.setdefault("LAYERLAB_HOME", tempfile.mkdtemp(prefix="layerlab-bench-"))
     from core.data import default_ref
@@ -52,18 +62,29 @@ def main() -> None:
         warm = [time_to_first_point(store, runner, ref, spec, cfg) for _ in range(3)]
     finally:
         runner.shutdown()
+    # A freshly started server: the app prestarts one worker (torch imported, Adult prepared);
+    # a person clicks the quick start once the page is up (here: once the worker is ready).
+    runner = LocalJobRunner(store, slots=1)
+    try:
+        runner.prestart()
+        _wait_ready(Path(os.environ["LAYERLAB_HOME"]) / "logs" / "worker-0.log", lines=2)
+        started = time_to_first_point(store, runner, ref, spec, cfg)
+    finally:
+        runner.shutdown()
     warm_best = min(warm)
     warm_med = sorted(warm)[1]
     print("Adult, walkthrough MLP: submit -> first epoch row in the store")
     print(f"{'':8} {'from submit s':>14} {'from queue s':>13}")
     print(f"{'cold':8} {cold[0]:14.3f} {cold[1]:13.3f}")
+    print(f"{'prestart':8} {started[0]:14.3f} {started[1]:13.3f}   (the app's warm worker)")
     for i, w in enumerate(warm, 1):
         print(f"{'warm ' + str(i):8} {w[0]:14.3f} {w[1]:13.3f}")
     print(json.dumps({"bench": "first_point", "figures": {
         "cold_s": round(cold[0], 3), "cold_from_queue_s": round(cold[1], 3),
         "warm_median_s": round(warm_med[0], 3), "warm_median_from_queue_s": round(warm_med[1], 3),
-        "warm_best_s": round(warm_best[0], 3)}, "goals": {"warm_s_max": 1.0},
-        "met": warm_med[0] <= 1.0}))
+        "warm_best_s": round(warm_best[0], 3), "prestarted_s": round(started[0], 3)},
+        "goals": {"warm_s_max": 1.0, "prestarted_s_max": 2.0},
+        "met": warm_med[0] <= 1.0 and started[0] <= 2.0}))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,9 @@
 
 The benchmark plays a worker: it creates a "running" run in a fresh LayerLab home, opens the
 Train page on it in Debian's chromium (Playwright), and writes ~30 EpochRows at known times
-(random gaps, so writes land at every phase of the page's polling). In the page, a
-requestAnimationFrame loop counts the points of the loss chart and records Date.now() when
-the count changes. Latency = time seen in the page - time written (same machine clock).
+(random gaps, so writes land at every phase of the page's polling). The page itself records
+Date.now() when it has appended each epoch to the chart (window.__layerlab_drawn, see
+ui/live_chart). Latency = time drawn in the page - time written (same machine clock).
 
 Baseline in the same run: the polling interval of the page's fragment (a point written just
 after a poll waits a whole interval; on average half of one).
@@ -36,28 +36,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 GOAL_MEDIAN_S = 0.5
 
-# Runs in the page every animation frame: the number of points of the training-loss trace,
-# and (to tell Streamlit's delivery from plotly's drawing) the "N epochs recorded" caption.
-WATCH_JS = """() => {
-  window.__seen = []; window.__text = [];
-  let last = -1, lastText = -1;
-  const tick = () => {
-    let n = -1;
-    for (const el of document.querySelectorAll('.js-plotly-plot')) {
-      const t = (el.data || []).find(d => d.name === 'training loss');
-      if (t) { n = t.x.length; break; }
-    }
-    if (n !== last) { window.__seen.push([n, Date.now()]); last = n; }
-    let k = -1;  // textContent, not innerText: reading must not force a layout every frame
-    for (const c of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
-      const m = /(\\d+) epochs? recorded/.exec(c.textContent);
-      if (m) { k = parseInt(m[1]) + 1; break; }  // + epoch 0, to count like the chart's points
-    }
-    if (k !== lastText) { window.__text.push([k, Date.now()]); lastText = k; }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-}"""
+# The page records when it drew each point itself (ui/live_chart: window.__layerlab_drawn,
+# {run, epoch, t}), so this script only reads the list at the end and loads nothing meanwhile.
+DRAWN_JS = "() => window.__layerlab_drawn || []"
+GOAL_P90_S = 1.0
 
 
 def free_port() -> int:
@@ -120,39 +102,37 @@ def measure(rows: int, seed: int = 0) -> dict:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/train?run={run_id}")
-            page.wait_for_function("() => document.querySelector('.js-plotly-plot') !== null",
-                                   timeout=60_000)
-            page.evaluate(WATCH_JS)
-            page.wait_for_function("() => window.__seen.some(s => s[0] === 1)", timeout=30_000)
+            page.goto(f"http://127.0.0.1:{port}/train?run={run_id}", timeout=120_000)
+            page.wait_for_function("() => (window.__layerlab_drawn || []).some(d => d.epoch === 0)",
+                                   timeout=240_000)  # plotly.js loads slowly on a busy machine
             rng = random.Random(seed)
             for epoch in range(1, rows + 1):
                 time.sleep(rng.uniform(0.3, 0.7))
-                written[epoch + 1] = time.time()
+                written[epoch] = time.time()
                 store.add_epoch(run_id, EpochRow(epoch=epoch, train_loss=0.7 / (1 + epoch),
                                                  val_loss=0.75 / (1 + epoch), train_metric=0.6,
                                                  val_metric=0.6, lr=1e-3, elapsed_s=epoch))
-                store.set_progress(run_id, epoch=epoch, total_epochs=100, step=10,
+                store.set_progress(run_id, epoch=epoch, total_epochs=100, step=10 * epoch,
                                    steps_per_epoch=10, eta_s=100 - epoch)
-            page.wait_for_function(f"() => window.__seen.some(s => s[0] >= {rows + 1})",
-                                   timeout=30_000)
-            seen = page.evaluate("() => window.__seen")
-            text = page.evaluate("() => window.__text")
+            page.wait_for_function(
+                f"() => (window.__layerlab_drawn || []).some(d => d.epoch >= {rows})", timeout=120_000)
+            drawn = page.evaluate(DRAWN_JS)
             browser.close()
     finally:
         store.set_status(run_id, "stopped")
         app.terminate()
-        app.wait(10)
-    return {"latencies": _latencies(seen, written), "text_latencies": _latencies(text, written),
-            "poll_s": POLL_S}
+        try:
+            app.wait(30)
+        except subprocess.TimeoutExpired:  # a busy machine: do not lose the figures over it
+            app.kill()
+    return {"latencies": _latencies(drawn, written), "poll_s": POLL_S}
 
 
-def _latencies(seen: list, written: dict[int, float]) -> list[float]:
-    first_seen: dict[int, float] = {}
-    for n, at_ms in seen:
-        for k in range(2, n + 1):  # a poll may bring two rows at once: both seen then
-            first_seen.setdefault(k, at_ms / 1000)
-    return [first_seen[k] - written[k] for k in sorted(written) if k in first_seen]
+def _latencies(drawn: list, written: dict[int, float]) -> list[float]:
+    first: dict[int, float] = {}
+    for d in drawn:
+        first.setdefault(int(d["epoch"]), d["t"] / 1000)
+    return [first[k] - written[k] for k in sorted(written) if k in first]
 
 
 def main() -> None:
@@ -170,9 +150,6 @@ def main() -> None:
     print(f"{'90th percentile':<44}{p90:>10.3f}")
     print(f"{'worst':<44}{worst:>10.3f}")
     print(f"{'median / interval':<44}{median / poll:>10.2f}")
-    if result["text_latencies"]:
-        text_median = statistics.median(result["text_latencies"])
-        print(f"{'median write -> caption text (no plotly)':<44}{text_median:>10.3f}")
     load = os.getloadavg()[0]
     print(f"rows measured: {len(lat)}; machine load average {load:.1f} on {os.cpu_count()} cores "
           "(the browser, the server and this script share them)")
@@ -180,7 +157,8 @@ def main() -> None:
                "p90_s": round(p90, 4), "worst_s": round(worst, 4),
                "median_over_interval": round(median / poll, 3), "load_avg_1min": round(load, 2)}
     print(json.dumps({"bench": "live_latency", "figures": figures,
-                      "goals": {"median_s": GOAL_MEDIAN_S}, "met": median <= GOAL_MEDIAN_S}))
+                      "goals": {"median_s": GOAL_MEDIAN_S, "p90_s": GOAL_P90_S},
+                      "met": median <= GOAL_MEDIAN_S and p90 <= GOAL_P90_S}))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ per server and store with the runner) notices dead workers while pages only poll
 from __future__ import annotations
 
 import functools
+import threading
 import time
 
 import streamlit as st
@@ -23,6 +24,8 @@ STORE_OUTAGE_HINT = ("This page tries again every {every:.0f} seconds and comes 
                      "a run that was training keeps the epochs it already wrote.")
 
 RETRY_S = 30.0  # how long pages show "jobs cannot run" before trying the runner again
+
+_PRESTART_AFTER_S = 1.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,6 +45,11 @@ def _runner(url: str):
     except LayerLabError as exc:  # the app still starts; every page says jobs cannot run
         return UnavailableRunner(_store(url), str(exc))
     runner.start_reaper(interval_s=2.0)
+    # A warm worker for the first run (torch imported, Adult prepared, in its own process: the
+    # server imports no torch for it). Started a moment later so the first page comes first.
+    timer = threading.Timer(_PRESTART_AFTER_S, runner.prestart)
+    timer.daemon = True  # never holds the server up when it stops
+    timer.start()
     return runner
 
 

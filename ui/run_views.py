@@ -7,7 +7,6 @@ Workers never touch Streamlit: they write to the store, and this module only rea
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import streamlit as st
@@ -20,7 +19,6 @@ from ui.text import md
 # 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
 # interval plus one render) while costing one small SQLite read per tick.
 POLL_S = 0.25
-STEPS_REFRESH_S = 1.0  # the step-loss cloud may lag a little; it is context, not news
 LIVE_STATUSES = ("queued", "running")
 NO_TRAINED_MODEL = "No trained model yet: weights are saved after a run's first epoch. Train one first."
 
@@ -134,52 +132,11 @@ def _run_panel(run_id: str, was_live: bool) -> None:
         if not_yours:
             st.caption(md(not_yours))
     show_problem(run)
-    _curves(store, run)
+    from ui.live_curves import live_curves
+
+    live_curves(store, run, run.status in LIVE_STATUSES)
     if run.status == "finished" and run.test_metrics:
         _test_metrics(run)
-
-
-def _curves(store: Any, run: Any) -> None:
-    """Loss and metric charts; figures are rebuilt only when the stored points changed."""
-    cache = st.session_state.setdefault("_live_curves", {})
-    entry = cache.get(run.id) or {"steps_at": 0.0, "steps": [], "key": None}
-    epochs = store.epochs(run.id)
-    last = epochs[-1] if epochs else None
-    now = time.monotonic()
-    stale_steps = now - entry["steps_at"] > STEPS_REFRESH_S
-    if entry["key"] is None or len(epochs) != entry["n"] or stale_steps:
-        entry["steps"], entry["steps_at"] = store.steps(run.id), now
-    key = (len(epochs), last and (last.epoch, last.train_loss, last.val_loss),
-           len(entry["steps"]), entry["steps"][-1] if entry["steps"] else None)
-    if key != entry["key"]:
-        from core.plots.training import loss_curves, metric_curve
-
-        from core.plots.fairness import live_gap_chart
-
-        entry["figs"] = (loss_curves(epochs, entry["steps"], steps_per_epoch=run.steps_per_epoch),
-                         metric_curve(epochs, run.metric_name or _metric_for(run.task)),
-                         live_gap_chart(epochs))
-        entry["key"] = key
-    entry["n"] = len(epochs)
-    cache[run.id] = entry
-    if not epochs:
-        st.caption("The first point appears when the loss before training has been measured."
-                   if run.status in LIVE_STATUSES else "No points were recorded for this run.")
-        return
-    trained = sum(1 for r in epochs if r.epoch > 0)
-    st.caption(f"{trained} epoch{'s' if trained != 1 else ''} recorded. Training loss is measured "
-               "on the data the model learns from; validation loss on data it never learns from. "
-               "When validation loss rises while training loss falls, the model is overfitting.")
-    left, right = st.columns(2)
-    chart_config = {"displaylogo": False}
-    left.plotly_chart(entry["figs"][0], key=f"loss-{run.id}", config=chart_config)
-    right.plotly_chart(entry["figs"][1], key=f"metric-{run.id}", config=chart_config)
-    if entry["figs"][2] is not None:  # a sensitive column is set: the gap between groups, live
-        sens = md(" and ".join(run.dataset.get("sensitive") or []))
-        st.caption(f"How differently the model treats the groups of {sens} on the validation data, "
-                   "epoch by epoch: the gap in how often each group gets the positive answer "
-                   "(demographic parity) and in error rates (equalized odds). 0 means no gap.")
-        st.plotly_chart(entry["figs"][2], key=f"gap-{run.id}", config=chart_config)
 
 
 _METRIC_WORDS = {"accuracy": "accuracy", "r2": "R²"}

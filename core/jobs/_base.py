@@ -97,6 +97,11 @@ class JobRunner(ABC):
         cluster with no free CPU); None otherwise."""
         return None
 
+    def prestart(self) -> None:
+        """Start one idle worker now when none is alive (the web server calls it at start), so
+        the first run finds torch imported and the built-in data prepared. Default: nothing."""
+        return None  # runners without local processes (a cluster) have nothing to warm
+
     def start_reaper(self, interval_s: float = 2.0) -> threading.Thread:
         """Call `reap` every `interval_s` seconds in a daemon thread (the web server starts one),
         so dead workers are noticed while pages only read. Idempotent per runner."""

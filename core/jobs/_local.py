@@ -18,6 +18,7 @@ from core.jobs._base import JobRunner, JobStatus, WorkerInfo
 from core.jobs._procs import HOST, kill_hard, pid_alive, spawn_worker
 from core.jobs._queue import JobQueue, _ts
 from core.jobs._registry import known_jobs
+from core.jobs._threads import default_slots, worker_threads
 from core.jobs.messages import (
     BEFORE_TRAINING,
     DEAD_RUN_ADVICE,
@@ -61,7 +62,7 @@ class LocalJobRunner(JobRunner):
 
     def __init__(self, store: RunStore, slots: int | None = None):
         self.store = store
-        self.slots = int(slots or max(1, (os.cpu_count() or 2) // 2))
+        self.slots = int(slots or default_slots())
         # The queue's tables live in the store's own database (see core.runs.sql_engine).
         self.q = JobQueue(sql_engine(store.url))
 
@@ -192,17 +193,25 @@ class LocalJobRunner(JobRunner):
         idle = sum(1 for w in workers if not w["job_id"])
         need = min(self.slots - len(workers), len(queued) - idle)
         used = {w["slot"] for w in workers}
-        # Each worker gets its share of the cores (LAYERLAB_WORKER_THREADS overrides): more
-        # threads than cores makes small models much slower, not faster.
-        threads = int(os.environ.get("LAYERLAB_WORKER_THREADS") or
-                      max(1, (os.cpu_count() or 1) // self.slots))
+        threads = worker_threads(self.slots)  # its share of the cores beside the web server
         for slot in range(self.slots):
             if need <= 0:
                 break
-            if slot in used or not self.q.reserve_slot(slot):
+            if slot in used or not self._start_slot(slot, threads):
                 continue
-            pid = self._spawn(slot, threads)
-            if pid is not None:
-                self.q.set_worker_pid(slot, pid)
-            log.info("started worker pid %s in slot %s", pid, slot)
             need -= 1
+
+    def _start_slot(self, slot: int, threads: int) -> bool:
+        """Reserve `slot` and start its worker; False when another process reserved it first."""
+        if not self.q.reserve_slot(slot):
+            return False
+        pid = self._spawn(slot, threads)
+        if pid is not None:
+            self.q.set_worker_pid(slot, pid)
+        log.info("started worker pid %s in slot %s", pid, slot)
+        return True
+
+    def prestart(self) -> None:
+        self._reap_workers(time.time())
+        if not self.q.workers():
+            self._start_slot(0, worker_threads(self.slots))

@@ -103,6 +103,15 @@ class RunStore(ABC):
     def epochs(self, run_id: str) -> list[EpochRow]:
         """The run's curve points in epoch order."""
 
+    def epochs_after(self, run_id: str, epoch: int) -> list[EpochRow]:
+        """Only the curve points after `epoch`: what a live chart that has drawn up to `epoch`
+        still lacks. Stores override this with one indexed query."""
+        return [r for r in self.epochs(run_id) if r.epoch > epoch]
+
+    def steps_after(self, run_id: str, step: int) -> list[tuple[int, float]]:
+        """Step losses after `step`, in order, not bucketed (live charts append them)."""
+        return [p for p in self.steps(run_id, max_points=10**9) if p[0] > step]
+
     @abstractmethod
     def add_steps(self, run_id: str, points: list[tuple[int, float]]) -> None:
         """Append (step, loss) points."""

@@ -242,8 +242,13 @@ class SqlRunStore(BlobMixin, RunStore):
                               for k, v in row.extra.items()})))
 
     def epochs(self, run_id) -> list[EpochRow]:
+        return self.epochs_after(run_id, -1)
+
+    def epochs_after(self, run_id, epoch: int) -> list[EpochRow]:
+        # A range on the (run_id, epoch) primary key: nothing new costs one index probe.
         with self._tx() as conn:
-            rows = conn.execute(sa.select(epochs_t).where(epochs_t.c.run_id == run_id)
+            rows = conn.execute(sa.select(epochs_t).where(epochs_t.c.run_id == run_id,
+                                                          epochs_t.c.epoch > epoch)
                                 .order_by(epochs_t.c.epoch)).all()
         return [EpochRow(epoch=r.epoch, train_loss=r.train_loss, val_loss=r.val_loss,
                          train_metric=r.train_metric, val_metric=r.val_metric, lr=r.lr,
@@ -279,6 +284,13 @@ class SqlRunStore(BlobMixin, RunStore):
                 q = (sa.select(sa.func.min(steps_t.c.step), sa.func.avg(steps_t.c.loss))
                      .where(steps_t.c.run_id == run_id).group_by(bucket).order_by(bucket))
             rows = conn.execute(q).all()
+        return [(int(s), float(v)) for s, v in rows if v is not None]
+
+    def steps_after(self, run_id, step: int) -> list[tuple[int, float]]:
+        with self._tx() as conn:  # ix_steps_run_step makes this a range scan
+            rows = conn.execute(sa.select(steps_t.c.step, steps_t.c.loss)
+                                .where(steps_t.c.run_id == run_id, steps_t.c.step > step)
+                                .order_by(steps_t.c.step)).all()
         return [(int(s), float(v)) for s, v in rows if v is not None]
 
     def add_internals(self, run_id, epoch, rows: list[LayerStat]) -> None:

@@ -9,8 +9,11 @@ from core.workspace import Workspace, load_workspace, save_workspace
 from tests.e2e.conftest import browser_user, nav, wait_for_app
 
 # Number of points of the first chart's training-loss trace (-1 while there is none).
+# The live curves are drawn inside the live-chart component's (same-origin) frame.
 POINTS_JS = """() => {
-  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+  const docs = [document, ...[...document.querySelectorAll('iframe')].map(f => {
+    try { return f.contentDocument; } catch (e) { return null; } }).filter(Boolean)];
+  for (const el of docs.flatMap(d => [...d.querySelectorAll('.js-plotly-plot')])) {
     const t = (el.data || []).find(d => d.name === 'training loss');
     if (t) return t.x.length;
   }

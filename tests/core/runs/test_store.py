@@ -137,3 +137,18 @@ def test_queued_only_transitions_win_once_and_running_runs_name_their_process(st
     [proc] = store.running_runs()
     assert (proc.id, proc.pid, proc.host) == (rid, 123, "box")
     assert proc.stop_requested_at == store.stop_requested_at(rid) and proc.heartbeat_at
+
+
+def test_epochs_and_steps_after_return_only_the_new_points(store):
+    rid = _new(store)
+    for e in range(5):
+        store.add_epoch(rid, EpochRow(epoch=e, train_loss=1.0 / (e + 1)))
+    store.add_steps(rid, [(s, float(s)) for s in range(1, 11)])
+    assert [r.epoch for r in store.epochs_after(rid, 2)] == [3, 4]
+    assert store.epochs_after(rid, 4) == []  # nothing new: the live page's usual answer
+    assert [r.epoch for r in store.epochs_after(rid, -1)] == [r.epoch for r in store.epochs(rid)]
+    assert store.epochs_after(rid, 2)[0].train_loss == pytest.approx(0.25)
+    assert store.steps_after(rid, 8) == [(9, 9.0), (10, 10.0)]
+    other = _new(store, "other")  # another run's points never leak in
+    store.add_epoch(other, EpochRow(epoch=7))
+    assert [r.epoch for r in store.epochs_after(rid, 3)] == [4]

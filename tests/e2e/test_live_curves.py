@@ -1,0 +1,73 @@
+"""Live curves grow by appending: new points reach the open chart without a redraw, the
+user's zoom survives them, and when the run ends the chart holds every stored epoch.
+
+The test plays the worker (like bench/live_latency.py): it writes epoch rows of a "running"
+run into the real store while the real app shows it in chromium.
+"""
+from core.runs import EpochRow, open_store
+
+FRAME_PLOTS = "() => [...document.querySelectorAll('.js-plotly-plot')]"
+LOSS_LEN_JS = f"() => ({FRAME_PLOTS})()[0].data.find(d => d.name === 'training loss').x.length"
+
+
+def _fake_running_run(store) -> str:
+    run_id = store.create_run(name="live test", dataset={"source": "builtin", "name": "moons"},
+                              dataset_hash="test", spec={"name": "t", "layers": []},
+                              config={"optimizer": "adam", "lr": 1e-3, "batch_size": 64,
+                                      "epochs": 20}, task="binary")
+    store.set_status(run_id, "running")
+    store.claim(run_id)  # this process plays the worker: the reaper sees it alive
+    store.update_run(run_id, metric_name="accuracy")
+    store.set_progress(run_id, epoch=0, total_epochs=20, step=0, steps_per_epoch=10, eta_s=None)
+    _write(store, run_id, 0)
+    return run_id
+
+
+def _write(store, run_id: str, epoch: int) -> None:
+    store.add_epoch(run_id, EpochRow(epoch=epoch, train_loss=1 / (1 + epoch),
+                                     val_loss=1.1 / (1 + epoch), train_metric=0.5 + epoch / 50,
+                                     val_metric=0.5, lr=1e-3, elapsed_s=float(epoch)))
+
+
+def _chart_frame(page):
+    page.wait_for_function("() => (window.__layerlab_drawn || []).some(d => d.epoch === 0)",
+                           timeout=180_000)  # a busy shared machine loads plotly.js slowly
+    return next(f for f in page.frames if "layerlab_live_chart" in f.url)
+
+
+def _wait_drawn(page, epoch: int) -> None:
+    page.wait_for_function(f"() => window.__layerlab_drawn.some(d => d.epoch === {epoch})",
+                           timeout=60_000)
+
+
+def test_points_are_appended_and_zoom_survives(app_url, page):
+    store = open_store()
+    run_id = _fake_running_run(store)
+    page.goto(f"{app_url}/train?run={run_id}", timeout=120_000)
+    frame = _chart_frame(page)
+    frame.evaluate(f"() => {{ ({FRAME_PLOTS})()[0].__original = true; }}")
+
+    for epoch in (1, 2):
+        _write(store, run_id, epoch)
+        _wait_drawn(page, epoch)
+    drawn = page.evaluate("() => window.__layerlab_drawn.map(d => d.epoch)")
+    assert drawn == [0, 1, 2]  # each epoch drawn once, in order
+    assert frame.evaluate(LOSS_LEN_JS) == 3
+    # Appended, not redrawn: the plot element is the one drawn when the page opened.
+    assert frame.evaluate(f"() => ({FRAME_PLOTS})()[0].__original === true")
+
+    frame.evaluate(f"() => Plotly.relayout(({FRAME_PLOTS})()[0], {{'xaxis.range': [0.5, 1.5]}})")
+    _write(store, run_id, 3)
+    _wait_drawn(page, 3)
+    assert frame.evaluate(f"() => ({FRAME_PLOTS})()[0].layout.xaxis.range") == [0.5, 1.5]
+    assert frame.evaluate(LOSS_LEN_JS) == 4
+
+    _write(store, run_id, 4)
+    store.set_status(run_id, "stopped")  # ended: the final figure is drawn once, in full
+    page.get_by_text("Stopped", exact=True).first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => { const f = [...document.querySelectorAll('iframe')].find(i => "
+        "i.src.includes('layerlab_live_chart')); const p = f && f.contentDocument"
+        ".querySelector('.js-plotly-plot'); return p && !p.__original && p.data.find("
+        "d => d.name === 'training loss').x.length === 5; }", timeout=60_000)
+    assert len(store.epochs(run_id)) == 5

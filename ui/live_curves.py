@@ -1,0 +1,73 @@
+"""The Train page's curves: drawn in full once, then grown by appending only the new points.
+
+Each poll asks the store one question, "anything after the epoch (and step) the browser has
+acknowledged?" (`RunStore.epochs_after` / `steps_after`, an index probe when nothing is new),
+and sends only those points to `ui.live_chart`, which appends them with plotly's
+`extendTraces`. The full figures (the same pure functions of `core.plots` the report uses)
+are sent when the browser has not drawn this version yet: when the page opens a run and once
+more when the run ends (the version then changes from "live" to the final status).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from ui.live_chart import live_chart
+from ui.text import md
+
+NO_POINTS_YET = "The first point appears when the loss before training has been measured."
+NO_POINTS = "No points were recorded for this run."
+
+
+def _metric_for(task: str) -> str:
+    return "r2" if task == "regression" else "accuracy"
+
+
+def _figures(run: Any, epochs: list, steps: list) -> list[dict | None]:
+    """Loss (with the step-loss cloud), the task metric and, with a sensitive column, the
+    live fairness gap, as plotly figure dicts (None when a chart has nothing to show)."""
+    from core.plots.fairness import live_gap_chart
+    from core.plots.training import loss_curves, metric_curve
+
+    figs = (loss_curves(epochs, steps, steps_per_epoch=run.steps_per_epoch),
+            metric_curve(epochs, run.metric_name or _metric_for(run.task)),
+            live_gap_chart(epochs))
+    return [json.loads(f.to_json()) if f is not None else None for f in figs]
+
+
+def live_curves(store: Any, run: Any, live: bool) -> None:
+    """Draw the run's curves; while `live`, send the browser only what it has not drawn."""
+    key = f"curves-{run.id}"
+    ack = st.session_state.get(key) or {}
+    version = f"{run.id}/{'live' if live else run.status}"
+    if ack.get("version") != version:  # first draw of this run (or of its final state)
+        epochs, steps = store.epochs(run.id), store.steps(run.id)
+        figs, updates = _figures(run, epochs, steps), []
+        upto = {"epoch": max((e.epoch for e in epochs), default=-1),
+                "step": max((s for s, _ in steps), default=-1)}
+    else:
+        epochs = store.epochs_after(run.id, ack["epoch"])
+        steps = store.steps_after(run.id, ack["step"]) if live else []
+        figs = None
+        updates = _figures(run, epochs, steps) if (epochs or steps) else []
+        upto = {"epoch": max([ack["epoch"], *(e.epoch for e in epochs)]),
+                "step": max([ack["step"], *(s for s, _ in steps)])}
+    if upto["epoch"] < 0:
+        st.caption(NO_POINTS_YET if live else NO_POINTS)
+        if not live:
+            return
+    else:
+        trained = upto["epoch"]
+        st.caption(f"{trained} epoch{'s' if trained != 1 else ''} recorded. Training loss is "
+                   "measured on the data the model learns from; validation loss on data it never "
+                   "learns from. When validation loss rises while training loss falls, the model "
+                   "is overfitting.")
+    if run.dataset.get("sensitive") and run.task == "binary":
+        sens = md(" and ".join(run.dataset.get("sensitive") or []))  # column names are user text
+        st.caption(f"Below the curves: how differently the model treats the groups of {sens} on "
+                   "the validation data, epoch by epoch: the gap in how often each group gets the "
+                   "positive answer (demographic parity) and in error rates (equalized odds). "
+                   "0 means no gap.")
+    live_chart(run=run.id, version=version, figs=figs, updates=updates, upto=upto, key=key)

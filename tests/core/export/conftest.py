@@ -49,7 +49,7 @@ def _train(store, ref, preset: str, task: str, epochs: int = 3) -> str:
 
 @pytest.fixture(scope="module")
 def runs(shared_home):
-    """{"binary", "multiclass", "regression", "image", "mixture", "queued"} -> run id."""
+    """{"binary", "multiclass", "regression", "image", "fair", "mixture", "queued"} -> run id."""
     from core.audit.fairness import mitigate_run
     from core.data import DatasetRef
     from core.runs import open_store
@@ -64,6 +64,7 @@ def runs(shared_home):
                                     "regression"),
                "image": _train(store, DatasetRef(name="digits"), "lenet_cnn", "multiclass", 1)}
         fair = _train(store, biased_ref(), "walkthrough_mlp", "binary")
+        out["fair"] = fair  # the mixture's parent (the predict tests use it)
         out["mixture"] = mitigate_run(store, fair, "exponentiated_gradient", sensitive="sex",
                                       max_iter=2, member_epochs=1)
         out["queued"] = create_run(store, DatasetRef(name="moons"), get_preset("walkthrough_mlp"),

@@ -15,6 +15,7 @@ from core.runs import open_store
 from core.spec import get_preset
 from core.train import TrainConfig, stop_run, submit_training
 from core.trained import load_network
+from tests.waiting import wait_until
 
 TIMEOUT_S = 90
 
@@ -35,13 +36,7 @@ def _submit(runner, epochs, **cfg):
 
 
 def _wait(predicate, what):
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(predicate, what, TIMEOUT_S)
 
 
 def test_four_runs_one_slot_queue_in_order_and_all_finish(runner):

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from core.spec import get_preset
 from core.train import TrainConfig, create_run, stop_run, submit_training, train_run
 from tests.core.jobs.conftest import TEST_JOBS
 from tests.module_home import in_home
+from tests.waiting import wait_until
 
 TIMEOUT_S = 120
 
@@ -50,13 +50,7 @@ def _submit(runner, epochs):
 
 
 def _wait(predicate, what):
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(predicate, what, TIMEOUT_S)
 
 
 def test_a_training_run_and_an_audit_on_ray_match_the_same_work_done_here(runner):

@@ -28,7 +28,12 @@ __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook",
 
 
 def submit_search(store, runner, definition: StudyDef) -> str:
-    """Record the study and queue it as one background "search" job; returns the study id."""
+    """Record the study and queue it as one background "search" job; returns the study id.
+
+    The job runs up to `runner.slots` trials at once (see `run_study`) unless the definition
+    says how many."""
+    if definition.parallel is None:
+        definition = definition.model_copy(update={"parallel": max(1, runner.slots)})
     study_id = create_study(store, definition)
     job_id = runner.submit("search", {"study_id": study_id})
     load_study(store, study_id).set_user_attr("job_id", job_id)

@@ -38,3 +38,12 @@ TRIAL_NOTE = "Search {study_id}, trial {number}."
 STOPPED_BY_USER = "Stopped by you after {done} trials."
 JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "
              "start a new search to go on.")
+BUDGET_SHORT = ("About {fit} of {trials} trials will finish in {limit} (one trial takes about "
+                "{trial_s:.0f} s{side_by_side}); the search stops at the time limit and keeps the "
+                "best so far. Trials that are pruned end sooner, so a few more may fit.")
+BUDGET_NONE_FITS = ("Not even one trial fits in {limit}: one takes about {trial_s:.0f} s. Give "
+                    "more time, or fewer epochs per trial.")
+IMPORTANCE_TOO_FEW = ("Which setting mattered most shows once {need} trials have finished "
+                      "({n} so far).")
+DIVERGED_ABOVE = ("At or above a learning rate of {low:.2g} every trial diverged; search below "
+                  "it, e.g. lr={lo:.0e}:{low:.0e}:log.")

@@ -48,7 +48,8 @@ def test_best_is_at_least_as_good_as_the_default_settings(study):
     assert store.get_run(s.best.run_id).best_val_loss == pytest.approx(s.best.value, rel=1e-6)
     spec, cfg = best_settings(store, sid)
     assert cfg.lr == pytest.approx(s.best.params["lr"])
-    assert [layer.units for layer in spec.layers] == [s.best.params["units_1"], s.best.params["units_2"]]
+    assert [layer.units for layer in spec.layers] == \
+        [s.best.params["units_1"], s.best.params["units_2"]] * s.best.params["blocks"]
     assert describe(s)[0].startswith(f"The best trial so far is trial {s.best.number}")
 
 

@@ -10,6 +10,7 @@ sentences; `request_stop` stops it. Optuna is imported only inside functions.
 """
 from __future__ import annotations
 
+from core.search._budget import budget_message, budget_warning, estimate_trial_s
 from core.search._run import AUDIT_KIND, TRIAL_RUN, PruningHook, run_study
 from core.search._space import (ParamRange, apply_params, current_values, default_space,
                                 parse_param, searchable)
@@ -24,7 +25,7 @@ __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook",
            "current_values", "create_study", "submit_search", "run_study", "study_summary",
            "describe", "importances", "request_stop", "require_best", "list_studies", "load_study",
            "optuna_storage", "best_settings", "DEFAULT_TRIALS", "OBJECTIVE_LABEL", "TRIAL_RUN",
-           "AUDIT_KIND"]
+           "AUDIT_KIND", "budget_message", "budget_warning", "estimate_trial_s"]
 
 
 def submit_search(store, runner, definition: StudyDef) -> str:

@@ -18,7 +18,7 @@ def _duration(seconds: float) -> str:
     minutes = seconds / 60
     if seconds >= 60 and abs(minutes - round(minutes)) < 1e-9:
         return f"{round(minutes)} minute{'s' if round(minutes) != 1 else ''}"
-    return f"{seconds:.0f} s"
+    return f"{seconds:.3g} s"
 
 
 def budget_message(trials: int | None, timeout_s: float | None, parallel: int,
@@ -38,11 +38,15 @@ def budget_message(trials: int | None, timeout_s: float | None, parallel: int,
                                trial_s=trial_s, side_by_side=side)
 
 
+def _seconds(span) -> float:
+    return span.total_seconds() if hasattr(span, "total_seconds") else float(span)
+
+
 def _epoch_s_from_store(store, definition) -> tuple[float, str] | None:
     for run in store.list_runs():
         if run.status == "finished" and run.epoch and run.started_at and run.finished_at \
                 and run.dataset == definition.dataset and run.spec == definition.spec:
-            return (run.finished_at - run.started_at) / run.epoch, run.id
+            return _seconds(run.finished_at - run.started_at) / run.epoch, run.id
     return None
 
 
@@ -53,6 +57,7 @@ def _measure_epoch_s(definition) -> float:
 
     from core.data import DatasetRef, prepared
     from core.train import EpochLoop, TrainConfig, as_targets, build_setup
+    from core.train.defaults import thread_count_kept, use_one_thread_if_small
 
     cfg = TrainConfig.model_validate({**definition.config, "epochs": MEASURE_EPOCHS,
                                       "early_stopping": False})
@@ -60,9 +65,14 @@ def _measure_epoch_s(definition) -> float:
     setup = build_setup(definition.spec, cfg, data, "cpu")
     X = torch.from_numpy(data.X_train).float()
     Xv = torch.from_numpy(data.X_val).float()
-    t0 = time.perf_counter()
-    EpochLoop(setup, X, as_targets(data.y_train, data.task, "cpu"), X_val=Xv,
-              y_val=as_targets(data.y_val, data.task, "cpu"), data=data).run()
+    with thread_count_kept():  # as a trial trains: small models on one thread
+        use_one_thread_if_small(setup.model)
+        loop = EpochLoop(setup, X, as_targets(data.y_train, data.task, "cpu"), X_val=Xv,
+                         y_val=as_targets(data.y_val, data.task, "cpu"), data=data)
+        loop.begin()  # the epoch-0 measurement and warm-up are not part of an epoch's time
+        t0 = time.perf_counter()
+        for epoch in range(1, MEASURE_EPOCHS + 1):
+            loop.end_epoch(epoch, loop.train_epoch(epoch))
     return max(time.perf_counter() - t0, 1e-3) / MEASURE_EPOCHS
 
 

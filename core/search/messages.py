@@ -39,9 +39,9 @@ STOPPED_BY_USER = "Stopped by you after {done} trials."
 JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "
              "start a new search to go on.")
 BUDGET_SHORT = ("About {fit} of {trials} trials will finish in {limit} (one trial takes about "
-                "{trial_s:.0f} s{side_by_side}); the search stops at the time limit and keeps the "
+                "{trial_s:.3g} s{side_by_side}); the search stops at the time limit and keeps the "
                 "best so far. Trials that are pruned end sooner, so a few more may fit.")
-BUDGET_NONE_FITS = ("Not even one trial fits in {limit}: one takes about {trial_s:.0f} s. Give "
+BUDGET_NONE_FITS = ("Not even one trial fits in {limit}: one takes about {trial_s:.3g} s. Give "
                     "more time, or fewer epochs per trial.")
 IMPORTANCE_TOO_FEW = ("Which setting mattered most shows once {need} trials have finished "
                       "({n} so far).")

@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui.resources import get_store
 from ui.run_views import LIVE_STATUSES, runs_frame, stop_without_runs
+from ui.search_views import study_filter
 
 st.title("Experiments")
 st.markdown(
@@ -15,10 +16,13 @@ store = get_store()
 runs = store.list_runs()
 stop_without_runs(runs, "No runs yet. Train a model first.")
 
+runs, studies = study_filter(store, runs)  # search trials: filter and label by their study
 by_id = {r.id: r for r in runs}
 # Ticked runs are a UI choice kept for this session; by default the newest run is shown.
 compare = {i for i in st.session_state.get("compare", [runs[0].id]) if i in by_id}
 frame = runs_frame(runs, compare)
+if studies:
+    frame.insert(2, "Study", [studies.get(r.id, "") for r in runs])
 col = st.column_config
 edited = st.data_editor(
     frame, key="runs_table", hide_index=True, width="stretch",
@@ -26,6 +30,8 @@ edited = st.data_editor(
     column_config={
         "Compare": col.CheckboxColumn(help="Tick to draw this run's curves below."),
         "Run": col.TextColumn(help="The run's id; everything about it is stored under it."),
+        "Study": col.TextColumn(help="The search this run is a trial of, and where a trial "
+                                     "stopped early (pruned) because it was doing worse."),
         "Open": col.LinkColumn(display_text="open", help="Show this run on the Train page."),
         "Status": col.TextColumn(help="Waiting, Training, Finished, Stopped, Failed or Diverged."),
         "Architecture": col.TextColumn(help="The hidden layers in order, then the output layer."),

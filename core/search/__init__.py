@@ -17,15 +17,18 @@ from core.search._space import (ParamRange, apply_params, current_values, defaul
 from core.search._study import (DEFAULT_TRIALS, OBJECTIVE_LABEL, StudyDef, create_study,
                                 list_studies, load_study, make_study_def, optuna_storage,
                                 study_def_from_run)
-from core.search._summary import (StudySummary, TrialInfo, describe, importances, request_stop,
-                                  require_best, study_summary)
+from core.search._summary import (MIN_FOR_IMPORTANCE, StudySummary, TrialInfo, describe,
+                                  importance_note, importances, request_stop, require_best,
+                                  study_summary, trial_curves, trial_labels)
 
 __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook", "make_study_def",
            "study_def_from_run", "default_space", "parse_param", "searchable", "apply_params",
            "current_values", "create_study", "submit_search", "run_study", "study_summary",
            "describe", "importances", "request_stop", "require_best", "list_studies", "load_study",
            "optuna_storage", "best_settings", "DEFAULT_TRIALS", "OBJECTIVE_LABEL", "TRIAL_RUN",
-           "AUDIT_KIND", "budget_message", "budget_warning", "estimate_trial_s"]
+           "AUDIT_KIND", "budget_message", "budget_warning", "estimate_trial_s",
+           "trial_curves", "importance_note", "MIN_FOR_IMPORTANCE",
+           "trial_labels"]
 
 
 def submit_search(store, runner, definition: StudyDef) -> str:

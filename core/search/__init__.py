@@ -3,10 +3,13 @@
 A study (`StudyDef`: the ranges to search, a budget in trials and/or seconds, and what to
 optimise) is recorded with `create_study` in the run store's own database, Optuna's tables beside
 the runs. `submit_search` queues the whole study as one "search" job; the worker's `run_study`
-asks Optuna (TPE sampler, median pruner) for settings, trains each as a run of kind "trial"
-through `core.train.train_run` with a `PruningHook` that feeds the validation score to the
-pruner every epoch. `study_summary` reads the study live; `describe` says what it found in
-sentences; `request_stop` stops it. Optuna is imported only inside functions.
+asks Optuna (TPE sampler, median or Hyperband pruner) for settings and trains up to the
+runner's slots of them at once, each as a run of kind "trial" through `core.train.train_run`
+with a `PruningHook` that feeds the validation score to the pruner every epoch.
+`study_summary` reads the study live; `describe` says what it found in sentences;
+`trial_curves` and `importances` feed the study charts of `core.plots.search`;
+`budget_warning` says upfront how many trials fit a time limit; `request_stop` stops it.
+Optuna is imported only inside functions.
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from core.audit.records import AuditKind
 from core.errors import LayerLabError
 from core.search._space import apply_params, current_values, suggest
 from core.search._study import load_study, optuna_storage, set_state, study_def
-from core.search.messages import PRUNED_NOTE, STOPPED_BY_USER, TRIAL_NOTE
+from core.search.messages import PRUNED_NOTE, PRUNED_NOTE_HYPERBAND, STOPPED_BY_USER, TRIAL_NOTE
 from core.train import TrainHooks
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,8 @@ def _tell(store, study, trial, definition, run, hook, params) -> str:
     if hook.pruned_at is not None:
         state, value = optuna.trial.TrialState.PRUNED, hook.value
         trial.set_user_attr("pruned_epoch", hook.pruned_at)
-        store.set_notes(run.id, PRUNED_NOTE.format(study_id=study.study_name, number=trial.number,
+        template = PRUNED_NOTE_HYPERBAND if definition.pruner == "hyperband" else PRUNED_NOTE
+        store.set_notes(run.id, template.format(study_id=study.study_name, number=trial.number,
                                                    epoch=hook.pruned_at, metric=_metric(definition)))
         what = f"pruned at epoch {hook.pruned_at}"
     elif run.status == "finished" and hook.value is not None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from core.errors import LayerLabError
 from core.search._study import OBJECTIVE_LABEL, StudyDef, load_study, set_state, study_def
 from core.search.messages import (ALL_DIVERGED, DIVERGED_ABOVE, IMPORTANCE_TOO_FEW, JOB_ENDED,
-                                  NO_TRIAL_FINISHED, TIME_TOO_SHORT)
+                                  NO_TRIAL_FINISHED, PRUNED_SENTENCE, TIME_TOO_SHORT)
 
 MIN_FOR_IMPORTANCE = 4  # fewer finished trials give importances that are mostly noise
 
@@ -127,8 +127,11 @@ def describe(summary: StudySummary, importances: dict[str, float] | None = None)
                      f"({importances[top]:.0%} of the differences between trials).")
     c = summary.counts
     if c["pruned"]:
-        lines.append(f"{c['pruned']} trial(s) were stopped early because they were doing worse "
-                     "than the median of earlier trials at the same epoch.")
+        d = summary.definition
+        epochs = int(d.config.get("epochs", 20))
+        rungs = ", ".join(str(3 ** k) for k in range(8) if 3 ** k < epochs)  # Hyperband's, factor 3
+        lines.append(PRUNED_SENTENCE.get(d.pruner, PRUNED_SENTENCE["median"]).format(
+            n=c["pruned"], rungs=rungs))
     lines += _diverged_lines(summary, "lr" in names)
     d = summary.definition
     if d.timeout_s and d.trials and summary.state in ("done", "stopped") \

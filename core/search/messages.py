@@ -34,6 +34,15 @@ TIME_TOO_SHORT = ("{trials} trials will not fit in {timeout:.0f} s: the search s
                   "limit and reports the best of the trials it finished.")
 PRUNED_NOTE = ("Search {study_id}, trial {number}: pruned at epoch {epoch} — its validation "
                "{metric} was worse than the median of earlier trials at that epoch.")
+PRUNED_NOTE_HYPERBAND = ("Search {study_id}, trial {number}: pruned at epoch {epoch} by Hyperband — "
+                         "its validation {metric} was not among the best of the trials it was "
+                         "compared with at that epoch.")
+PRUNED_SENTENCE = {
+    "median": ("{n} trial(s) were stopped early because they were doing worse than the median "
+               "of earlier trials at the same epoch."),
+    "hyperband": ("{n} trial(s) were stopped early by Hyperband: at one of its checkpoints "
+                  "(epochs {rungs}) they were not among the best of the trials compared."),
+}
 TRIAL_NOTE = "Search {study_id}, trial {number}."
 STOPPED_BY_USER = "Stopped by you after {done} trials."
 JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "

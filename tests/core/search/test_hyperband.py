@@ -1,7 +1,9 @@
 """The Hyperband pruner, chosen by name: a tiny study in which it stops trials at its rungs."""
 from core.data import DatasetRef
 from core.runs import open_store
-from core.search import create_study, make_study_def, parse_param, run_study, study_summary
+from core.search import (create_study, describe, make_study_def, parse_param, run_study,
+                         study_summary)
+from core.search.messages import PRUNED_NOTE_HYPERBAND, PRUNED_SENTENCE
 from core.spec import get_preset
 from core.train import TrainConfig
 
@@ -25,3 +27,6 @@ def test_hyperband_prunes_trials_at_its_rungs():
     for t in pruned:
         run = store.get_run(t.run_id)
         assert run.status == "stopped" and run.epoch == t.pruned_epoch
+        assert run.notes == PRUNED_NOTE_HYPERBAND.format(study_id=sid, number=t.number,
+                                                         epoch=t.pruned_epoch, metric="loss")
+    assert PRUNED_SENTENCE["hyperband"].format(n=len(pruned), rungs="1, 3") in describe(s)

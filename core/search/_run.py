@@ -123,41 +123,54 @@ def run_study(store, study_id: str, on_trial=None) -> None:
     set_state(study, "running")
     if not study.trials and not study.user_attrs.get("stop_requested"):
         study.enqueue_trial(_first_params(definition))
-    t0, lock = time.monotonic(), threading.Lock()
-    tally = {"started": 0, "done": 0, "stopped": False}
-
-    def next_trial() -> bool:  # one decision at a time, so the trial budget is never overshot
-        with lock:
-            if tally["stopped"] or (definition.trials is not None
-                                    and tally["started"] >= definition.trials):
-                return False
-            if definition.timeout_s is not None and time.monotonic() - t0 >= definition.timeout_s:
-                return False
-            if study.user_attrs.get("stop_requested"):  # read from the database each time
-                tally["stopped"] = True
-                return False
-            tally["started"] += 1
-            return True
-
-    def worker() -> None:
-        while next_trial():
-            line = run_trial(store, study, definition)
-            with lock:
-                tally["done"] += 1
-                if on_trial:
-                    on_trial(line)
-
+    workers = _Workers(store, study, definition, on_trial)
     n = max(1, min(definition.parallel or 1, definition.trials or 64))
     try:
         with ThreadPoolExecutor(n, thread_name_prefix=study_id) as pool:
-            for future in [pool.submit(worker) for _ in range(n)]:
+            for future in [pool.submit(workers.work) for _ in range(n)]:
                 future.result()  # re-raises a worker's crash here
     except Exception as exc:  # noqa: BLE001 - the study must end with a readable state
         set_state(study, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    stopped = tally["stopped"]
+    stopped = workers.stopped
     set_state(study, "stopped" if stopped else "done",
-              STOPPED_BY_USER.format(done=tally["done"]) if stopped else "")
+              STOPPED_BY_USER.format(done=workers.done) if stopped else "")
+
+
+class _Workers:
+    """What the study's worker threads share: the budget left, Stop, and a crash of any of them."""
+
+    def __init__(self, store, study, definition, on_trial):
+        self.store, self.study, self.definition, self.on_trial = store, study, definition, on_trial
+        self.t0, self.lock = time.monotonic(), threading.Lock()
+        self.started = self.done = 0
+        self.stopped = self.crashed = False
+
+    def next_trial(self) -> bool:
+        """One decision at a time, so the trial budget is never overshot."""
+        d = self.definition
+        with self.lock:
+            if self.stopped or self.crashed or (d.trials is not None and self.started >= d.trials):
+                return False
+            if d.timeout_s is not None and time.monotonic() - self.t0 >= d.timeout_s:
+                return False
+            if self.study.user_attrs.get("stop_requested"):  # read from the database each time
+                self.stopped = True
+                return False
+            self.started += 1
+            return True
+
+    def work(self) -> None:
+        while self.next_trial():
+            try:
+                line = run_trial(self.store, self.study, self.definition)
+            except Exception:
+                self.crashed = True  # the other workers start no new trial
+                raise
+            with self.lock:
+                self.done += 1
+                if self.on_trial:
+                    self.on_trial(line)
 
 
 def run_trial(store, study, definition) -> str:

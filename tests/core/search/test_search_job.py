@@ -96,3 +96,20 @@ def test_with_two_slots_two_trials_run_at_once(runner2):
     # From the store's stamps: two trial runs were "running" over a common stretch of time.
     assert any(a.started_at < b.finished_at and b.started_at < a.finished_at
                for a, b in itertools.combinations(runs, 2))
+
+
+def test_stop_ends_every_running_trial_of_a_parallel_study(runner2):
+    store = runner2.store
+    space = [parse_param("lr=1e-3:1e-1:log", MLP)]
+    cfg = TrainConfig(epochs=400, batch_size=16)  # long trials: Stop must cut both short
+    sid = submit_search(store, runner2, make_study_def(DatasetRef(name="moons"), MLP, cfg,
+                                                       space=space, trials=6, pruner="none"))
+    both = _wait(lambda: len(r := [t for t in study_summary(store, sid).trials if t.run_id
+                                   and store.get_run(t.run_id).status == "running"]) == 2 and r,
+                 "two running trials")
+    request_stop(store, runner2, sid)
+    s = _wait(lambda: (x := study_summary(store, sid)).state == "stopped" and x, "the study to stop")
+    assert len(s.trials) == 2  # no trial started after Stop
+    for t in both:
+        run = store.get_run(t.run_id)
+        assert run.status == "stopped" and run.epoch < 400

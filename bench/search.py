@@ -5,6 +5,7 @@ Same ranges, same split (LayerLab's train/validation/test of each dataset), same
 - the grid: lr {1e-3, 3e-3, 1e-2, 3e-2, 1e-1} × batch {32, 128} × units {16, 64, 256} = 30 runs;
 - LayerLab's search: 12 trials (40 % of the grid), TPE + median pruner, optimising validation
   accuracy (the metric at the best validation-loss epoch, as every run reports it);
+- the same search two trials at a time (worker threads, as on a 2-slot runner): its wall time;
 - sklearn: RandomizedSearchCV over MLPClassifier, 12 candidates, validated on the same rows
   (PredefinedSplit), the best refitted on the training rows for the test score.
 Compute = epochs trained, pruned trials counted up to where they stopped. Goal: the search
@@ -49,7 +50,7 @@ def _epochs(store, run_ids) -> int:
     return sum(max((r.epoch for r in store.epochs(rid)), default=0) for rid in run_ids)
 
 
-def layerlab_search(dataset: str, epochs: int) -> dict:
+def layerlab_search(dataset: str, epochs: int, parallel: int = 1) -> dict:
     from core.runs import open_store
     from core.search import create_study, make_study_def, parse_param, run_study, study_summary
 
@@ -59,7 +60,7 @@ def layerlab_search(dataset: str, epochs: int) -> dict:
     store = open_store()
     t0 = time.perf_counter()
     sid = create_study(store, make_study_def(ref, spec, cfg, space=space, trials=TRIALS,
-                                             objective="accuracy"))
+                                             objective="accuracy", parallel=parallel))
     run_study(store, sid)
     wall = time.perf_counter() - t0
     s = study_summary(store, sid)
@@ -115,8 +116,13 @@ def sklearn_random(dataset: str, epochs: int) -> dict:
             "wall_s": wall, "epochs": TRIALS * epochs, "pruned": 0}
 
 
-CONTENDERS = {"layerlab_search": layerlab_search, "layerlab_grid": layerlab_grid,
-              "sklearn_random": sklearn_random}
+def layerlab_search_x2(dataset: str, epochs: int) -> dict:
+    """The same search, two trials at a time (as on a 2-slot runner): wall time, not a goal."""
+    return layerlab_search(dataset, epochs, parallel=2)
+
+
+CONTENDERS = {"layerlab_search": layerlab_search, "layerlab_search_x2": layerlab_search_x2,
+              "layerlab_grid": layerlab_grid, "sklearn_random": sklearn_random}
 
 
 def _in_fresh_process(name: str, dataset: str, epochs: int) -> dict:

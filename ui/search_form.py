@@ -10,6 +10,7 @@ import streamlit as st
 OBJECTIVES = {"val_loss": "lowest validation loss", "accuracy": "highest validation accuracy",
               "r2": "highest validation R²",
               "fair_accuracy": "highest accuracy with a fairness bound (demographic parity)"}
+PRUNERS = {"median": "median pruner", "hyperband": "Hyperband"}
 _TASK_OBJECTIVES = {"binary": ["val_loss", "accuracy", "fair_accuracy"],
                     "multiclass": ["val_loss", "accuracy"], "regression": ["val_loss", "r2"]}
 
@@ -53,9 +54,14 @@ def budget_form(task: str) -> dict:
                             key="search_epochs", help="Bad trials stop earlier (pruned).")
     options = _TASK_OBJECTIVES.get(task, ["val_loss"])
     objective = st.selectbox("Optimise", options, format_func=OBJECTIVES.get, key="search_objective")
+    pruner = st.radio("Stop bad trials early with", ["median", "hyperband"], horizontal=True,
+                      key="search_pruner", format_func=PRUNERS.get,
+                      help="Median: stop a trial doing worse than the median of earlier trials at "
+                           "the same epoch. Hyperband: give many trials a few epochs, and only "
+                           "the best of them more.")
     bound = 0.05
     if objective == "fair_accuracy":
         bound = st.number_input("Largest demographic-parity difference allowed", 0.0, 1.0, 0.05,
                                 0.01, key="search_dp_bound")
     return dict(trials=(int(trials) or None) if minutes else int(trials), timeout_s=minutes * 60 or None, objective=objective,
-                dp_bound=float(bound), epochs=int(epochs))
+                dp_bound=float(bound), epochs=int(epochs), pruner=pruner)

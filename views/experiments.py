@@ -4,6 +4,7 @@ import streamlit as st
 from ui.resources import get_store
 from core.errors import LayerLabError
 from ui.run_views import LIVE_STATUSES, manage_run, runs_frame, stop_without_runs
+from ui.search_views import study_filter
 
 st.title("Experiments")
 st.markdown(
@@ -17,10 +18,13 @@ store = get_store()
 runs = store.list_runs()
 stop_without_runs(runs, "No runs yet. Train a model first.")
 
+runs, studies = study_filter(store, runs)  # search trials: filter and label by their study
 by_id = {r.id: r for r in runs}
 # Ticked runs are a UI choice kept for this session; by default the newest run is shown.
 compare = {i for i in st.session_state.get("compare", [runs[0].id]) if i in by_id}
 frame = runs_frame(runs, compare)
+if studies:
+    frame.insert(2, "Study", [studies.get(r.id, "") for r in runs])
 col = st.column_config
 edited = st.data_editor(
     frame, key="runs_table", hide_index=True, width="stretch",
@@ -32,6 +36,8 @@ edited = st.data_editor(
                                      "delete, rename or hide it."),
         "Private": col.CheckboxColumn(help="Only you (and admins) see a private run; tick it "
                                            "on your own runs."),
+        "Study": col.TextColumn(help="The search this run is a trial of, and where a trial "
+                                     "stopped early (pruned) because it was doing worse."),
         "Open": col.LinkColumn(display_text="open", help="Show this run on the Train page."),
         "Status": col.TextColumn(help="Waiting, Training, Finished, Stopped, Failed or Diverged."),
         "Architecture": col.TextColumn(help="The hidden layers in order, then the output layer."),

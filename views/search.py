@@ -27,19 +27,40 @@ st.markdown(f"Searching **{md(summary['spec_name'])}** ({md(summary['arch'])}) o
 
 
 def start(space, budget) -> None:
-    from core.search import make_study_def, submit_search
+    from core.search import submit_search
+
+    try:
+        study_id = submit_search(store, runner, _definition(space, dict(budget)))
+        st.session_state["study_id"] = st.session_state["study_shown"] = study_id
+        st.session_state.pop("search_error", None)
+    except LayerLabError as exc:
+        st.session_state["search_error"] = str(exc)
+
+
+def _definition(space, budget):
+    from core.search import make_study_def
     from core.spec import ModelSpec
 
     spec = ModelSpec.model_validate(summary["spec"])
     cfg = initial_config(summary["task"], summary["n_train"], ws.train_config, summary["spec"])
     cfg = cfg.model_copy(update={"epochs": budget.pop("epochs")})
+    return make_study_def(ws.dataset, spec, cfg, space=space, **budget)
+
+
+@st.cache_data(show_spinner="Timing one epoch of your model…", max_entries=16)
+def _warning_for(definition_json: str, slots: int) -> str | None:
+    from core.search import StudyDef, budget_warning
+
+    return budget_warning(store, StudyDef.model_validate_json(definition_json), parallel=slots)
+
+
+def _budget_warning(space, budget) -> str | None:
+    """What will happen when the trials cannot all fit the time limit (before starting)."""
     try:
-        study_id = submit_search(store, runner, make_study_def(ws.dataset, spec, cfg, space=space,
-                                                               **budget))
-        st.session_state["study_id"] = st.session_state["study_shown"] = study_id
-        st.session_state.pop("search_error", None)
-    except LayerLabError as exc:
-        st.session_state["search_error"] = str(exc)
+        definition = _definition(space, budget)
+    except LayerLabError:
+        return None  # the range/budget error is shown when Start is pressed
+    return _warning_for(definition.model_dump_json(), runner.slots)
 
 
 with st.expander("New search", expanded=not st.session_state.get("study_id")):
@@ -50,6 +71,9 @@ with st.expander("New search", expanded=not st.session_state.get("study_id")):
     space = space_form(ModelSpec.model_validate(summary["spec"]), base, summary["n_train"])
     st.markdown("**Budget and goal**")
     budget = budget_form(summary["task"])
+    if budget["timeout_s"] and budget["trials"]:
+        if warning := _budget_warning(space, dict(budget)):
+            st.warning(warning)
     st.button("Start search", type="primary", icon=":material/travel_explore:",
               on_click=start, args=(space, budget))
     if err := st.session_state.get("search_error"):
@@ -80,6 +104,37 @@ def _importances(study_id: str, n_trials: int) -> dict:
     return importances(store, study_id)
 
 
+def study_charts(s, imp: dict, done: bool) -> None:
+    """Every trial's curve, settings against score, and what mattered (once there is enough)."""
+    from core.plots.search import (importance_figure, parallel_coordinates_figure,
+                                   trial_curves_figure)
+    from core.search import importance_note, trial_curves
+
+    names = {p.name: p.plain for p in s.definition.space}
+    curves_tab, coords_tab, imp_tab = st.tabs(["Every trial's curve", "Settings vs score",
+                                               "What mattered"])
+    with curves_tab:
+        st.plotly_chart(trial_curves_figure(trial_curves(store, s), s.objective_label),
+                        width="stretch", key=f"curves_{s.id}")
+        st.caption(f"The {s.objective_label} of each trial by epoch; faded dotted lines are "
+                   "trials stopped early or failed, the orange line is the best trial.")
+    with coords_tab:
+        if any(t.value is not None for t in s.trials):
+            st.plotly_chart(parallel_coordinates_figure([t.model_dump() for t in s.trials], names,
+                                                        s.objective_label), key=f"coords_{s.id}")
+            st.caption("One line per trial through the value of each setting it tried, ending "
+                       "at its score; drag along an axis to pick out a range.")
+    with imp_tab:
+        if imp:
+            st.plotly_chart(importance_figure(imp, names), width="stretch", key=f"imp_{s.id}")
+            st.caption("How much of the differences between trials' scores each setting "
+                       "explains (Optuna's fANOVA-style importance).")
+        elif note := importance_note(s):
+            st.info(note)
+        elif not done:
+            st.info("What mattered is worked out when the search ends.")
+
+
 @st.fragment(run_every=2.0)
 def live(study_id: str) -> None:
     from core.plots.search import best_so_far_figure
@@ -106,8 +161,10 @@ def live(study_id: str) -> None:
     st.caption("Each dot is one trial's score (grey: stopped early at that score); the orange "
                "line is the best finished trial so far.")
     done = s.state not in ("queued", "running")
-    for line in describe(s, _importances(study_id, len(s.trials)) if done else None):
+    imp = _importances(study_id, len(s.trials)) if done else {}
+    for line in describe(s, imp or None):
         st.markdown("- " + md(line))
+    study_charts(s, imp, done)
     rows = [{"trial": t.number, "run": t.run_id, "state": t.state + (
         f" at epoch {t.pruned_epoch}" if t.pruned_epoch else "") + (
         f" ({t.status})" if t.status else ""), s.objective_label: t.value,

@@ -37,6 +37,8 @@ def register(sub) -> None:
     p.add_argument("--dp-bound", type=float, default=0.05,
                    help="for fair_accuracy: the largest demographic-parity difference allowed")
     p.add_argument("--pruner", choices=("median", "hyperband", "none"), default="median")
+    p.add_argument("--parallel", type=int, default=1, metavar="N",
+                   help="trials to train at the same time (default 1)")
     p.add_argument("--seed", type=int, default=0, help="the sampler's seed")
     p.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     p.set_defaults(func=cmd_search)
@@ -72,12 +74,13 @@ def _definition(args, store):
     trials = args.trials if args.trials is not None or args.timeout else DEFAULT_TRIALS
     return make_study_def(ref, spec, cfg, space=space, trials=trials, timeout_s=args.timeout,
                           objective=args.objective, dp_bound=args.dp_bound, pruner=args.pruner,
-                          seed=args.seed)
+                          seed=args.seed, parallel=args.parallel)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     from core.runs import open_store
-    from core.search import create_study, describe, require_best, run_study, study_summary
+    from core.search import (budget_warning, create_study, describe, require_best, run_study,
+                             study_summary)
 
     for h in logging.getLogger().handlers:  # run logs go to the store; stderr shows the trials
         h.setLevel(logging.WARNING)
@@ -88,6 +91,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                                        f"{definition.timeout_s:g} s" if definition.timeout_s else "") if x)
     print(f"{study_id}: searching {len(definition.space)} settings, {budget}, "
           f"{definition.config['epochs']} epochs each", file=sys.stderr)
+    if warning := budget_warning(store, definition):
+        print(warning, file=sys.stderr)
     run_study(store, study_id, on_trial=lambda line: print("  " + line, file=sys.stderr))
     summary = study_summary(store, study_id)
     best = require_best(summary)  # ALL_DIVERGED / NO_TRIAL_FINISHED: exit 2 with the reason

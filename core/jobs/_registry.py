@@ -26,7 +26,7 @@ JOBS: dict[str, str] = {
     "explain": "core.audit.explain.jobs:explain_job",
     "stress": "core.audit.stress.jobs:stress_job",
     "adv_train": "core.audit.stress.jobs:adv_train_job",
-    "search": "core.search.jobs:search_job",  # a whole hyperparameter study, trial after trial
+    "search": "core.search.jobs:search_job",  # a whole hyperparameter study (its trials on threads)
     "export": "core.export.jobs:export_job",
     "counterfactual_groups": "core.audit.whatif.jobs:groups_job",
     "report_audits": "core.report.jobs:report_audits_job",  # the audits a report still lacks

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from core.audit.records import AuditKind
 from core.errors import LayerLabError
 from core.search._space import apply_params, current_values, suggest
 from core.search._study import load_study, optuna_storage, set_state, study_def
-from core.search.messages import PRUNED_NOTE, STOPPED_BY_USER, TRIAL_NOTE
+from core.search.messages import PRUNED_NOTE, PRUNED_NOTE_HYPERBAND, STOPPED_BY_USER, TRIAL_NOTE
 from core.train import TrainHooks
 
 log = logging.getLogger(__name__)
 
 TRIAL_RUN = "trial"  # the kind of run a trial is (a run kind, not an audit kind)
 AUDIT_KIND = AuditKind.SEARCH_TRIAL
+_ASK_LOCK = threading.Lock()
 
 
 class PruningHook(TrainHooks):
@@ -63,8 +66,11 @@ def _sampler(definition):
     if definition.objective == "fair_accuracy":
         def constraints(t):  # ≤ 0 is feasible: TPE learns to stay under the parity bound
             return [t.user_attrs.get("violation", 1.0)]
+    # constant_liar: trials running side by side are counted as bad, so TPE does not hand two
+    # workers the same settings.
     return optuna.samplers.TPESampler(seed=definition.seed, n_startup_trials=max(2, min(10, n // 3)),
-                                      constraints_func=constraints)
+                                      constraints_func=constraints,
+                                      constant_liar=(definition.parallel or 1) > 1)
 
 
 def _pruner(definition):
@@ -99,6 +105,15 @@ def _first_params(definition) -> dict:
 def run_study(store, study_id: str, on_trial=None) -> None:
     """Run the study's trials in this process until its budget is spent or it is stopped.
 
+    Up to `definition.parallel` trials train at once, each on its own worker thread of this
+    one job. Threads rather than a training job per trial because: (1) the study job already
+    holds a runner slot, so trial jobs queued behind it could wait for ever on a 1-slot runner;
+    (2) Stop stays one flag on the study, read before every new trial, plus the stop flag of each
+    running trial's run, exactly as before; (3) Optuna's RDB storage and the run store are both
+    safe to share between threads (Optuna's own `n_jobs` does the same), and each run's log
+    handler only takes records of its own thread. Torch releases the GIL while it computes, so
+    small models do train side by side.
+
     `on_trial(summary_line: str)` is told about each finished trial (the CLI prints it)."""
     import optuna
 
@@ -106,25 +121,56 @@ def run_study(store, study_id: str, on_trial=None) -> None:
     study = optuna.load_study(study_name=study_id, storage=optuna_storage(store),
                               sampler=_sampler(definition), pruner=_pruner(definition))
     set_state(study, "running")
-    t0, done, stopped = time.monotonic(), 0, False
+    if not study.trials and not study.user_attrs.get("stop_requested"):
+        study.enqueue_trial(_first_params(definition))
+    workers = _Workers(store, study, definition, on_trial)
+    n = max(1, min(definition.parallel or 1, definition.trials or 64))
     try:
-        while definition.trials is None or done < definition.trials:
-            if definition.timeout_s is not None and time.monotonic() - t0 >= definition.timeout_s:
-                break
-            if study.user_attrs.get("stop_requested"):  # read from the database each time
-                stopped = True
-                break
-            if not study.trials:
-                study.enqueue_trial(_first_params(definition))
-            line = run_trial(store, study, definition)
-            done += 1
-            if on_trial:
-                on_trial(line)
+        with ThreadPoolExecutor(n, thread_name_prefix=study_id) as pool:
+            for future in [pool.submit(workers.work) for _ in range(n)]:
+                future.result()  # re-raises a worker's crash here
     except Exception as exc:  # noqa: BLE001 - the study must end with a readable state
         set_state(study, "failed", f"{type(exc).__name__}: {exc}")
         raise
+    stopped = workers.stopped
     set_state(study, "stopped" if stopped else "done",
-              STOPPED_BY_USER.format(done=done) if stopped else "")
+              STOPPED_BY_USER.format(done=workers.done) if stopped else "")
+
+
+class _Workers:
+    """What the study's worker threads share: the budget left, Stop, and a crash of any of them."""
+
+    def __init__(self, store, study, definition, on_trial):
+        self.store, self.study, self.definition, self.on_trial = store, study, definition, on_trial
+        self.t0, self.lock = time.monotonic(), threading.Lock()
+        self.started = self.done = 0
+        self.stopped = self.crashed = False
+
+    def next_trial(self) -> bool:
+        """One decision at a time, so the trial budget is never overshot."""
+        d = self.definition
+        with self.lock:
+            if self.stopped or self.crashed or (d.trials is not None and self.started >= d.trials):
+                return False
+            if d.timeout_s is not None and time.monotonic() - self.t0 >= d.timeout_s:
+                return False
+            if self.study.user_attrs.get("stop_requested"):  # read from the database each time
+                self.stopped = True
+                return False
+            self.started += 1
+            return True
+
+    def work(self) -> None:
+        while self.next_trial():
+            try:
+                line = run_trial(self.store, self.study, self.definition)
+            except Exception:
+                self.crashed = True  # the other workers start no new trial
+                raise
+            with self.lock:
+                self.done += 1
+                if self.on_trial:
+                    self.on_trial(line)
 
 
 def run_trial(store, study, definition) -> str:
@@ -134,7 +180,8 @@ def run_trial(store, study, definition) -> str:
     from core.spec import ModelSpec
     from core.train import TrainConfig, create_run, train_run
 
-    trial = study.ask()
+    with _ASK_LOCK:  # on SQLite two threads could both pop the same enqueued (waiting) trial
+        trial = study.ask()
     params = {p.name: suggest(trial, p) for p in definition.space}
     spec, cfg = apply_params(ModelSpec.model_validate(definition.spec),
                              TrainConfig.model_validate(definition.config), params)
@@ -163,7 +210,8 @@ def _tell(store, study, trial, definition, run, hook, params) -> str:
     if hook.pruned_at is not None:
         state, value = optuna.trial.TrialState.PRUNED, hook.value
         trial.set_user_attr("pruned_epoch", hook.pruned_at)
-        store.set_notes(run.id, PRUNED_NOTE.format(study_id=study.study_name, number=trial.number,
+        template = PRUNED_NOTE_HYPERBAND if definition.pruner == "hyperband" else PRUNED_NOTE
+        store.set_notes(run.id, template.format(study_id=study.study_name, number=trial.number,
                                                    epoch=hook.pruned_at, metric=_metric(definition)))
         what = f"pruned at epoch {hook.pruned_at}"
     elif run.status == "finished" and hook.value is not None:

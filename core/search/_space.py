@@ -2,7 +2,8 @@
 
 A setting is named the way a user reads it: `lr`, `batch_size`, `optimizer`, `l2`, and for the
 model's own top-level layers `units_<i>` (a Dense layer's width) and `dropout_<i>` (a Dropout
-layer's rate), `<i>` counting layers from 1 as the Build page does. Defaults are derived from
+layer's rate), `<i>` counting layers from 1 as the Build page does, and `blocks`: how many times
+the model's hidden block (its trailing run of Dense/Dropout/norm/activation layers) is repeated. Defaults are derived from
 the run's own spec and config, so a search looks around what the user already has.
 """
 from __future__ import annotations
@@ -19,9 +20,13 @@ from core.search.messages import (BAD_CHOICE, BAD_PARAM_SYNTAX, EMPTY_RANGE, INV
 OPTIMIZERS = ("sgd", "sgd_momentum", "adam", "adamw", "rmsprop", "adagrad")
 # Bounds the settings themselves allow (TrainConfig / the layer schema); a range may not leave them.
 _BOUNDS = {"lr": (1e-7, 1e4), "batch_size": (1, 65_536), "l2": (0.0, 1.0),
-           "units": (1, 4096), "dropout": (0.0, 0.95)}
+           "units": (1, 4096), "dropout": (0.0, 0.95), "blocks": (1, 8)}
 _PLAIN = {"lr": "learning rate", "batch_size": "batch size", "optimizer": "optimizer",
-          "l2": "weight decay (L2)"}
+          "l2": "weight decay (L2)",
+          "blocks": "number of repeated hidden blocks"}
+# Layers a hidden block of an MLP head is made of; the block is the spec's trailing run of them.
+_BLOCK_TYPES = {"Dense", "Dropout", "BatchNorm", "LayerNorm", "ReLU", "LeakyReLU", "Sigmoid",
+                "Tanh", "GELU", "SiLU"}
 
 
 class ParamRange(BaseModel):
@@ -43,6 +48,17 @@ class ParamRange(BaseModel):
         return f"{'units' if what == 'units' else 'dropout rate'} of layer {i}"
 
 
+def block_start(spec) -> int | None:
+    """Index where the repeatable hidden block starts (None: the model has no Dense block).
+
+    The block is the trailing run of Dense-like layers (all of an MLP; what follows Flatten in
+    a CNN), so repeating it keeps the layers before it (convolutions, LSTMs) as they are."""
+    start = len(spec.layers)
+    while start > 0 and spec.layers[start - 1].type in _BLOCK_TYPES:
+        start -= 1
+    return start if any(x.type == "Dense" for x in spec.layers[start:]) else None
+
+
 def searchable(spec) -> dict[str, str]:
     """Every setting a search can change for `spec`: name → kind ("float", "int", "choice")."""
     names = {"lr": "float", "batch_size": "choice", "optimizer": "choice", "l2": "float"}
@@ -51,6 +67,8 @@ def searchable(spec) -> dict[str, str]:
             names[f"units_{i}"] = "int"
         elif layer.type == "Dropout":
             names[f"dropout_{i}"] = "float"
+    if block_start(spec) is not None:
+        names["blocks"] = "int"
     return names
 
 
@@ -146,6 +164,8 @@ def default_space(spec, config, n_train: int) -> list[ParamRange]:
         elif layer.type == "Dropout":
             space.append(ParamRange(name=f"dropout_{i}", kind="float", low=0.0,
                                     high=max(0.5, float(layer.rate))))
+    if block_start(spec) is not None:  # 1-3 copies: deeper than that rarely helps a tabular MLP
+        space.append(ParamRange(name="blocks", kind="int", low=1, high=3))
     return space
 
 
@@ -158,6 +178,8 @@ def current_values(spec, config) -> dict:
             values[f"units_{i}"] = layer.units
         elif layer.type == "Dropout":
             values[f"dropout_{i}"] = layer.rate
+    if block_start(spec) is not None:
+        values["blocks"] = 1
     return values
 
 
@@ -172,6 +194,9 @@ def apply_params(spec, config, params: dict):
         if what in ("units", "dropout"):
             field = "units" if what == "units" else "rate"
             layers[int(i) - 1] = layers[int(i) - 1].model_copy(update={field: value})
+    start = block_start(spec)
+    if params.get("blocks", 1) > 1 and start is not None:  # widths above apply to every copy
+        layers = layers[:start] + layers[start:] * int(params["blocks"])
     # Validated again, so a searched value outside what the schema allows fails here, by name.
     return (type(spec).model_validate({**spec.model_dump(), "layers": [x.model_dump() for x in layers]}),
             type(config).model_validate({**config.model_dump(), **cfg}))

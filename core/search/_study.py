@@ -38,6 +38,7 @@ class StudyDef(BaseModel):
     dp_bound: float = Field(0.05, ge=0.0, le=1.0)  # largest demographic-parity difference allowed
     pruner: Literal["median", "hyperband", "none"] = "median"
     seed: int = 0
+    parallel: int | None = Field(None, ge=1, le=64)  # trials at once; None: the runner's slots
 
     @property
     def direction(self) -> str:
@@ -47,7 +48,7 @@ class StudyDef(BaseModel):
 def make_study_def(dataset, spec, config, *, space: list[ParamRange] | None = None,
                    trials: int | None = DEFAULT_TRIALS, timeout_s: float | None = None,
                    objective: str | None = None, dp_bound: float = 0.05,
-                   pruner: str = "median", seed: int = 0) -> StudyDef:
+                   pruner: str = "median", seed: int = 0, parallel: int | None = None) -> StudyDef:
     """A checked StudyDef: default ranges around `spec`/`config`, a budget above 0, an objective
     that fits the task (default: validation loss). LayerLabError with a named message otherwise."""
     from core.data import prepared
@@ -73,7 +74,7 @@ def make_study_def(dataset, spec, config, *, space: list[ParamRange] | None = No
     return StudyDef(dataset=dataset.model_dump(mode="json"), spec=spec.model_dump(mode="json"),
                     config=config.model_dump(mode="json"), space=space, trials=trials,
                     timeout_s=timeout_s, objective=objective, dp_bound=dp_bound, pruner=pruner,
-                    seed=seed)
+                    seed=seed, parallel=parallel)
 
 
 def study_def_from_run(store, run_id: str, **kwargs) -> StudyDef:

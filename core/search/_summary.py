@@ -7,7 +7,10 @@ from pydantic import BaseModel, Field
 
 from core.errors import LayerLabError
 from core.search._study import OBJECTIVE_LABEL, StudyDef, load_study, set_state, study_def
-from core.search.messages import ALL_DIVERGED, JOB_ENDED, NO_TRIAL_FINISHED, TIME_TOO_SHORT
+from core.search.messages import (ALL_DIVERGED, DIVERGED_ABOVE, IMPORTANCE_TOO_FEW, JOB_ENDED,
+                                  NO_TRIAL_FINISHED, PRUNED_SENTENCE, TIME_TOO_SHORT)
+
+MIN_FOR_IMPORTANCE = 4  # fewer finished trials give importances that are mostly noise
 
 
 class TrialInfo(BaseModel):
@@ -124,13 +127,12 @@ def describe(summary: StudySummary, importances: dict[str, float] | None = None)
                      f"({importances[top]:.0%} of the differences between trials).")
     c = summary.counts
     if c["pruned"]:
-        lines.append(f"{c['pruned']} trial(s) were stopped early because they were doing worse "
-                     "than the median of earlier trials at the same epoch.")
-    diverged = [t for t in summary.trials if t.status == "diverged"]
-    if diverged and "lr" in names:
-        low = min(t.params.get("lr", math.inf) for t in diverged)
-        lines.append(f"{len(diverged)} trial(s) diverged; the smallest learning rate that "
-                     f"diverged was {low:.2g}.")
+        d = summary.definition
+        epochs = int(d.config.get("epochs", 20))
+        rungs = ", ".join(str(3 ** k) for k in range(8) if 3 ** k < epochs)  # Hyperband's, factor 3
+        lines.append(PRUNED_SENTENCE.get(d.pruner, PRUNED_SENTENCE["median"]).format(
+            n=c["pruned"], rungs=rungs))
+    lines += _diverged_lines(summary, "lr" in names)
     d = summary.definition
     if d.timeout_s and d.trials and summary.state in ("done", "stopped") \
             and len(summary.trials) < d.trials:
@@ -138,12 +140,48 @@ def describe(summary: StudySummary, importances: dict[str, float] | None = None)
     return lines
 
 
+def _diverged_lines(summary: StudySummary, has_lr: bool) -> list[str]:
+    """Where trials diverged: "at or above lr X every trial diverged" when that is so."""
+    diverged = [t for t in summary.trials if t.status == "diverged"]
+    if not diverged or not has_lr:
+        return []
+    low = min(t.params.get("lr", math.inf) for t in diverged)
+    above = [t for t in summary.trials if t.params.get("lr", -math.inf) >= low
+             and t.state != "running"]
+    if len(diverged) >= 2 and all(t.status == "diverged" for t in above):
+        return [DIVERGED_ABOVE.format(low=low, lo=low / 100)]
+    return [f"{len(diverged)} trial(s) diverged; the smallest learning rate that diverged was "
+            f"{low:.2g}."]
+
+
+def importance_note(summary: StudySummary) -> str | None:
+    """Why importances are not shown yet (too few finished trials), or None."""
+    n = summary.counts["complete"]
+    return IMPORTANCE_TOO_FEW.format(need=MIN_FOR_IMPORTANCE, n=n) if n < MIN_FOR_IMPORTANCE else None
+
+
+def trial_curves(store, summary: StudySummary) -> list[dict]:
+    """Each trial's validation curve from its run's epochs (the objective's metric, by epoch)."""
+    key = "val_loss" if summary.objective == "val_loss" else "val_metric"
+    best = summary.best.number if summary.best else None
+    out = []
+    for t in summary.trials:
+        if not t.run_id:
+            continue
+        rows = [r for r in store.epochs(t.run_id) if r.epoch >= 1 and getattr(r, key) is not None
+                and math.isfinite(getattr(r, key))]
+        out.append({"number": t.number, "state": t.state, "best": t.number == best,
+                    "epochs": [r.epoch for r in rows], "values": [getattr(r, key) for r in rows]})
+    return out
+
+
 def importances(store, study_id: str) -> dict[str, float]:
-    """Share of the variation in the score each setting explains (needs 3+ finished trials)."""
+    """Share of the variation in the score each setting explains (needs MIN_FOR_IMPORTANCE
+    finished trials; see `importance_note`)."""
     import optuna
 
     study = load_study(store, study_id)
-    if sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials) < 3:
+    if sum(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials) < MIN_FOR_IMPORTANCE:
         return {}
     try:
         return dict(optuna.importance.get_param_importances(study))
@@ -165,3 +203,22 @@ def request_stop(store, runner, study_id: str) -> None:
     if job_id and study.user_attrs.get("state") == "queued" and runner is not None:
         runner.cancel(job_id)
         study.set_user_attr("state", "stopped")
+
+
+def trial_labels(store, runs) -> dict[str, tuple[str, str]]:
+    """run id → (study id, "trial 3 · pruned at epoch 4") for the runs that are search trials."""
+    from core.search._run import AUDIT_KIND, TRIAL_RUN
+
+    out = {}
+    for r in runs:
+        if r.kind != TRIAL_RUN:
+            continue
+        rec = store.get_audit(r.id, AUDIT_KIND)  # written when the trial ends
+        study, _, number = (r.name or "").partition(" trial ")
+        if rec:
+            study, number = rec["study_id"], rec["trial"]
+        label = f"trial {number}"
+        if rec and rec.get("pruned_epoch") is not None:
+            label += f" · pruned at epoch {rec['pruned_epoch']}"
+        out[r.id] = (study, label)
+    return out

@@ -1,4 +1,4 @@
-"""The "search" job: a worker runs a whole study, one trial after another."""
+"""The "search" job: a worker runs a whole study, up to `parallel` trials at once."""
 from __future__ import annotations
 
 

@@ -34,7 +34,25 @@ TIME_TOO_SHORT = ("{trials} trials will not fit in {timeout:.0f} s: the search s
                   "limit and reports the best of the trials it finished.")
 PRUNED_NOTE = ("Search {study_id}, trial {number}: pruned at epoch {epoch} — its validation "
                "{metric} was worse than the median of earlier trials at that epoch.")
+PRUNED_NOTE_HYPERBAND = ("Search {study_id}, trial {number}: pruned at epoch {epoch} by Hyperband — "
+                         "its validation {metric} was not among the best of the trials it was "
+                         "compared with at that epoch.")
+PRUNED_SENTENCE = {
+    "median": ("{n} trial(s) were stopped early because they were doing worse than the median "
+               "of earlier trials at the same epoch."),
+    "hyperband": ("{n} trial(s) were stopped early by Hyperband: at one of its checkpoints "
+                  "(epochs {rungs}) they were not among the best of the trials compared."),
+}
 TRIAL_NOTE = "Search {study_id}, trial {number}."
 STOPPED_BY_USER = "Stopped by you after {done} trials."
 JOB_ENDED = ("The search stopped before it finished: {why}. The trials it finished are kept; "
              "start a new search to go on.")
+BUDGET_SHORT = ("About {fit} of {trials} trials will finish in {limit} (one trial takes about "
+                "{trial_s:.3g} s{side_by_side}); the search stops at the time limit and keeps the "
+                "best so far. Trials that are pruned end sooner, so a few more may fit.")
+BUDGET_NONE_FITS = ("Not even one trial fits in {limit}: one takes about {trial_s:.3g} s. Give "
+                    "more time, or fewer epochs per trial.")
+IMPORTANCE_TOO_FEW = ("Which setting mattered most shows once {need} trials have finished "
+                      "({n} so far).")
+DIVERGED_ABOVE = ("At or above a learning rate of {low:.2g} every trial diverged; search below "
+                  "it, e.g. lr={lo:.0e}:{low:.0e}:log.")

@@ -1,6 +1,7 @@
 """Search journey in a real browser: start a 10-trial search on moons, watch trials arrive and
 some stop early, then "Use these settings" and find them in the Train form."""
 import re
+from pathlib import Path
 
 from core.data import DatasetRef
 from core.workspace import Workspace, load_workspace, save_workspace
@@ -29,10 +30,24 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     epochs.fill("8")
     epochs.press("Enter")
     wait_for_app(page)
+    # A time limit the 10 trials cannot fit: the page says what will happen before starting.
+    minutes = page.get_by_role("spinbutton", name="Time limit (minutes, 0 = none)", exact=True)
+    minutes.fill("0.05")
+    minutes.press("Enter")
+    page.get_by_text(re.compile(r"trials will finish in 3 s|Not even one trial fits in 3 s")).wait_for(
+        timeout=90_000)
+    shots = Path("/work/notes/screens")
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "search_budget.png"), full_page=True)
+    minutes.fill("0")
+    minutes.press("Enter")
+    wait_for_app(page)
     page.get_by_role("button", name="Start search").click()
 
     # Trials arrive while the study runs, then it ends with every trial accounted for.
-    page.get_by_text(re.compile(r"search-0001\s+is\s+running")).wait_for(timeout=90_000)
+    # Live: while the study runs, the page counts the trials the store says are running.
+    page.get_by_text(re.compile(r"search-0001\s+is\s+running:.*[1-9]\d* running")).wait_for(
+        timeout=90_000)
     page.get_by_text(re.compile(r"search-0001\s+is\s+done")).wait_for(timeout=240_000)
     done, pruned, failed = _counts(page)
     store = open_store()
@@ -41,7 +56,11 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     assert done + pruned + failed == 10 and pruned >= 1
     assert page.get_by_text("stopped early because they were doing worse").count() == 1
     assert page.locator(".js-plotly-plot").count() >= 1
-    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+    page.get_by_role("tab", name="Every trial's curve").wait_for()
+    page.get_by_role("tab", name="Settings vs score").click()
+    page.locator(".parcoords").first.wait_for()
+    page.get_by_role("tab", name="What mattered").click()
+    page.screenshot(path=str(shots / "search_study.png"), full_page=True)
 
     page.get_by_role("button", name="Use these settings").click()
     page.get_by_text("The best trial's settings are now in the Train form").wait_for()
@@ -56,3 +75,9 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     assert page.get_by_role("spinbutton", name="Batch size", exact=True).input_value() == str(cfg.batch_size)
     units = " → ".join(f"Dense{layer.units}" for layer in spec.layers)
     page.get_by_text(units, exact=False).first.wait_for()
+
+    nav(page, "Experiments")
+    page.wait_for_url("**/experiments")
+    wait_for_app(page)
+    page.get_by_text("Show", exact=True).wait_for()  # the filter by study
+    page.screenshot(path=str(shots / "experiments_by_study.png"), full_page=True)

@@ -25,7 +25,7 @@ def test_search_json_names_the_study_and_its_best_run(capsys):
     (["--trials", "0"], ZERO_BUDGET.format(what="0 trials")),
     (["--param", "lr=0.01:0.01"], EMPTY_RANGE.format(name="lr", low="0.01", high="0.01")),
     (["--param", "width=1:4"], UNKNOWN_PARAM.format(
-        name="width", known="lr, batch_size, optimizer, l2, units_1, units_2")),
+        name="width", known="lr, batch_size, optimizer, l2, units_1, units_2, blocks")),
 ])
 def test_bad_input_exits_2_with_its_message(extra, message, capsys):
     assert main(BASE + extra) == 2

@@ -32,9 +32,9 @@ def test_parse_log_int_and_choice_ranges():
     ("units_1=8.2:8.7", EMPTY_RANGE, dict(name="units_1", low="8.2", high="8.7")),
     ("l2=0:1e-3:log", LOG_NEEDS_POSITIVE, dict(name="l2", low="0")),
     ("momentum=0.1:0.9", UNKNOWN_PARAM,
-     dict(name="momentum", known="lr, batch_size, optimizer, l2, units_1, units_2")),
+     dict(name="momentum", known="lr, batch_size, optimizer, l2, units_1, units_2, blocks")),
     ("dropout_1=0:0.5", UNKNOWN_PARAM,
-     dict(name="dropout_1", known="lr, batch_size, optimizer, l2, units_1, units_2")),
+     dict(name="dropout_1", known="lr, batch_size, optimizer, l2, units_1, units_2, blocks")),
     ("optimizer=lbfgs", BAD_CHOICE, dict(value="lbfgs", name="optimizer",
                                          allowed="sgd, sgd_momentum, adam, adamw, rmsprop, adagrad")),
     ("lr=1e-3", BAD_PARAM_SYNTAX, dict(text="lr=1e-3")),
@@ -69,7 +69,9 @@ def test_fairness_objective_needs_a_sensitive_column():
 def test_default_space_surrounds_the_current_settings_and_apply_writes_them():
     cfg = TrainConfig(lr=0.01, batch_size=64, optimizer="adam", nesterov=False)
     space = {p.name: p for p in default_space(DROP, cfg, n_train=350)}
-    assert set(space) == {"lr", "batch_size", "optimizer", "l2", "units_1", "dropout_2"}
+    assert set(space) == {"lr", "batch_size", "optimizer", "l2", "units_1", "dropout_2", "blocks"}
+    assert (space["blocks"].low, space["blocks"].high, space["blocks"].plain) == \
+        (1, 3, "number of repeated hidden blocks")
     assert space["lr"].low == pytest.approx(1e-3) and space["lr"].high == pytest.approx(0.1)
     assert 64 in space["batch_size"].choices and max(space["batch_size"].choices) <= 350
     assert (space["units_1"].low, space["units_1"].high) == (8, 64)
@@ -78,6 +80,16 @@ def test_default_space_surrounds_the_current_settings_and_apply_writes_them():
     assert (new.lr, new.optimizer, new.batch_size) == (0.05, "sgd_momentum", 64)
     assert spec.layers[0].units == 17 and spec.layers[1].rate == 0.1
     assert DROP.layers[0].units == 32 and cfg.lr == 0.01  # the inputs are left alone
+    deep, _ = apply_params(DROP, cfg, {"units_1": 17, "blocks": 3})
+    assert [(x.type, getattr(x, "units", None)) for x in deep.layers] == [("Dense", 17), ("Dropout", None)] * 3
+
+
+def test_blocks_repeat_only_the_dense_head_of_a_cnn():
+    cnn = get_preset("lenet_cnn")
+    spec, _ = apply_params(cnn, TrainConfig(), {"blocks": 2})
+    types = [x.type for x in cnn.layers]
+    assert [x.type for x in spec.layers] == types[:5] + ["Dense", "Dense"] * 2  # after Flatten
+    assert "blocks" not in {p.name for p in default_space(get_preset("lstm_sequence"), TrainConfig(), 100)}
 
 
 def test_a_failed_runs_settings_are_no_starting_point():

@@ -10,7 +10,7 @@ from core.runs import open_store
 from core.search import (AUDIT_KIND, TRIAL_RUN, best_settings, create_study, describe,
                          make_study_def, parse_param, request_stop, require_best, run_study,
                          study_summary)
-from core.search.messages import ALL_DIVERGED, PRUNED_NOTE, STOPPED_BY_USER
+from core.search.messages import ALL_DIVERGED, DIVERGED_ABOVE, PRUNED_NOTE, STOPPED_BY_USER
 from core.spec import get_preset
 from core.train import create_run, default_config, train_run
 
@@ -48,7 +48,8 @@ def test_best_is_at_least_as_good_as_the_default_settings(study):
     assert store.get_run(s.best.run_id).best_val_loss == pytest.approx(s.best.value, rel=1e-6)
     spec, cfg = best_settings(store, sid)
     assert cfg.lr == pytest.approx(s.best.params["lr"])
-    assert [layer.units for layer in spec.layers] == [s.best.params["units_1"], s.best.params["units_2"]]
+    assert [layer.units for layer in spec.layers] == \
+        [s.best.params["units_1"], s.best.params["units_2"]] * s.best.params["blocks"]
     assert describe(s)[0].startswith(f"The best trial so far is trial {s.best.number}")
 
 
@@ -112,6 +113,8 @@ def test_a_study_whose_trials_all_diverge_says_so():
         require_best(s)
     assert str(err.value) == ALL_DIVERGED.format(study_id=sid, low=0.1, high=100)
     assert "Lower the learning-rate range, e.g. lr=1e-01:1e+02:log" in str(err.value)
+    low = min(t.params["lr"] for t in s.trials)  # every trial at or above it diverged
+    assert DIVERGED_ABOVE.format(low=low, lo=low / 100) in describe(s)
 
 
 def test_a_stopped_study_starts_no_trial():
@@ -121,3 +124,52 @@ def test_a_stopped_study_starts_no_trial():
     run_study(store, sid)
     s = study_summary(store, sid)
     assert s.state == "stopped" and s.trials == [] and s.message == STOPPED_BY_USER.format(done=0)
+
+
+def test_study_view_figures_match_the_trials(study):
+    from core.plots.search import importance_figure, parallel_coordinates_figure, trial_curves_figure
+    from core.search import MIN_FOR_IMPORTANCE, importance_note, importances, trial_curves
+
+    store, sid, _ = study
+    s = study_summary(store, sid)
+    curves = trial_curves(store, s)
+    fig = trial_curves_figure(curves, s.objective_label)
+    assert len(fig.data) == len(s.trials)
+    for trace, t in zip(fig.data, s.trials):
+        rows = [r for r in store.epochs(t.run_id) if r.epoch >= 1]
+        assert list(trace.x) == [r.epoch for r in rows] and list(trace.y) == [r.val_loss for r in rows]
+        assert trace.opacity == (0.35 if t.state in ("pruned", "failed") else 0.9)
+    names = {p.name: p.plain for p in s.definition.space}
+    par = parallel_coordinates_figure([t.model_dump() for t in s.trials], names, s.objective_label)
+    dims = {d.label: d for d in par.data[0].dimensions}
+    scored = [t for t in s.trials if t.value is not None]
+    assert list(dims["learning rate"].values) == [t.params["lr"] for t in scored]
+    assert list(dims[s.objective_label].values) == [t.value for t in scored]
+    opt = dims["optimizer"]  # choices are ticks labelled with their names
+    assert [opt.ticktext[int(i)] for i in opt.values] == [t.params["optimizer"] for t in scored]
+    imp = importances(store, sid)
+    if s.counts["complete"] < MIN_FOR_IMPORTANCE:
+        assert imp == {} and importance_note(s).startswith("Which setting mattered most shows once")
+    else:
+        reference = optuna.importance.get_param_importances(
+            optuna.load_study(study_name=sid, storage=optuna.storages.RDBStorage(
+                store.url, skip_compatibility_check=True)))
+        assert imp == pytest.approx(dict(reference))
+        bars = importance_figure(imp, names).data[0]
+        assert dict(zip(bars.y, bars.x)) == pytest.approx({names[k]: v for k, v in imp.items()})
+        assert importance_note(s) is None
+        top = max(imp, key=imp.get)
+        assert f"{names[top].capitalize()} mattered most" in " ".join(describe(s, imp))
+
+
+def test_experiments_labels_each_trial_with_its_study_and_pruned_epoch(study):
+    from core.search import trial_labels
+
+    store, sid, default = study
+    s = study_summary(store, sid)
+    labels = trial_labels(store, store.list_runs())
+    assert default.id not in labels  # an ordinary run belongs to no study
+    for t in s.trials:
+        extra = f" · pruned at epoch {t.pruned_epoch}" if t.state == "pruned" else ""
+        assert labels[t.run_id] == (sid, f"trial {t.number}{extra}")
+    assert any("pruned at epoch" in label for _, label in labels.values())

@@ -35,7 +35,8 @@ def run() -> None:
                         st.Page("views/compress.py", title="Compress", icon=":material/compress:"),
                         st.Page("views/report.py", title="Report", icon=":material/summarize:")],
     }
-    nav = st.navigation(pages)
+    # expanded: every page listed (with many pages Streamlit folds the list behind 'View more').
+    nav = st.navigation(pages, expanded=True)
     from ui.resources import jobs_notice, run_page
 
     jobs_notice()  # "jobs cannot run" above every page when the Ray cluster does not answer

@@ -12,15 +12,15 @@ is slower or not smaller. Both run as jobs ("prune", "quantize") with progress.
 """
 from core.compress._checks import NOT_FINISHED, NOT_ONE_NETWORK, compressible_model
 from core.compress._prune import (FINETUNE_EPOCHS, FINETUNE_EPOCHS_RANGE, FINETUNE_FAILED,
-                                  PRUNED_KIND, prune_run, size_of)
-from core.compress._quantize import QUANTIZED_KIND, quantize_run, quantized_folder
+                                  COMPRESSION_KIND, PRUNED_RUN, prune_run, size_of)
+from core.compress._quantize import QUANTIZED_RUN, quantize_run, quantized_folder
 from core.compress._shrink import (MAX_FRACTION, NOTHING_PRUNABLE, PRUNE_FRACTION, WHY_NO_WEIGHTED,
                                    WHY_NONE_FEEDS, check_fraction, plan_prune)
 from core.compress._words import prune_sentences, quantize_sentences
 
 __all__ = [
-    "FINETUNE_EPOCHS", "FINETUNE_EPOCHS_RANGE", "FINETUNE_FAILED", "MAX_FRACTION", "NOTHING_PRUNABLE",
-    "NOT_FINISHED", "NOT_ONE_NETWORK", "PRUNED_KIND", "PRUNE_FRACTION", "QUANTIZED_KIND",
+    "COMPRESSION_KIND", "FINETUNE_EPOCHS", "FINETUNE_EPOCHS_RANGE", "FINETUNE_FAILED", "MAX_FRACTION", "NOTHING_PRUNABLE",
+    "NOT_FINISHED", "NOT_ONE_NETWORK", "PRUNED_RUN", "PRUNE_FRACTION", "QUANTIZED_RUN",
     "WHY_NONE_FEEDS", "WHY_NO_WEIGHTED", "check_fraction", "compressible_model", "plan_prune",
     "prune_run", "prune_sentences", "quantize_run", "quantize_sentences", "quantized_folder",
     "size_of",

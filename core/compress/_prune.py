@@ -11,7 +11,8 @@ from core.audit.records import AuditKind
 from core.errors import LayerLabError
 from core.train import TrainHooks
 
-PRUNED_KIND = "pruned"
+PRUNED_RUN = "pruned"  # the run kind of a pruned child (not an audit kind)
+COMPRESSION_KIND = AuditKind.COMPRESSION  # how a pruned or quantized child was made
 FINETUNE_EPOCHS = 3  # enough for the remaining units to take over; the parent did the learning
 FINETUNE_EPOCHS_RANGE = ("Fine-tuning takes 1 to 100 epochs (got {value}); 3 is usually enough.")
 FINETUNE_FAILED = "Fine-tuning the pruned network did not finish: {error}"
@@ -90,7 +91,7 @@ def prune_run(store, run_id: str, fraction: float, finetune_epochs: int = FINETU
     result = {"parent_id": parent.id, "child_id": child, "fraction": fraction, "metric": metric,
               "finetune_epochs": epochs, "layers": plan.layers, "before": before, "after": after,
               "pruned_only": pruned_only}
-    store.save_audit(child, AuditKind.COMPRESSION, {"method": "prune", **result})
+    store.save_audit(child, COMPRESSION_KIND, {"method": "prune", **result})
     return result
 
 
@@ -102,7 +103,7 @@ def _is_param(name: str) -> bool:
 def _create_child(store, parent, plan, fraction: float, epochs: int) -> str:
     config = dict(parent.config, epochs=epochs)
     child = store.create_run(
-        name=f"{parent.name} · pruned {fraction:.0%}", kind=PRUNED_KIND, dataset=parent.dataset,
+        name=f"{parent.name} · pruned {fraction:.0%}", kind=PRUNED_RUN, dataset=parent.dataset,
         dataset_hash=parent.dataset_hash, spec=plan.spec, config=config, task=parent.task,
         parent_id=parent.id)
     store.update_run(child, preprocessing=list(parent.preprocessing), seed=parent.seed,

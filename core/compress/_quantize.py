@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.audit.records import AuditKind
+from core.compress._prune import COMPRESSION_KIND
 
-QUANTIZED_KIND = "quantized"
+QUANTIZED_RUN = "quantized"  # the run kind of a quantized child (not an audit kind)
 LATENCY_REPEATS = {1: 200, 256: 30}
 
 
@@ -120,7 +120,7 @@ def _quantize(store, model, child: str, on_progress) -> dict:
     result["sentences"] = quantize_sentences(result)
     store.update_run(child, checkpoint_path=parent.checkpoint_path,
                      test_metrics={metric: after["metric"]})
-    store.save_audit(child, AuditKind.COMPRESSION, {"method": "quantize", **result})
+    store.save_audit(child, COMPRESSION_KIND, {"method": "quantize", **result})
     store.set_status(child, "finished")
     return result
 
@@ -157,7 +157,7 @@ def _quiet_root():
 
 def _create_child(store, parent) -> str:
     child = store.create_run(
-        name=f"{parent.name} · int8 ONNX", kind=QUANTIZED_KIND, dataset=parent.dataset,
+        name=f"{parent.name} · int8 ONNX", kind=QUANTIZED_RUN, dataset=parent.dataset,
         dataset_hash=parent.dataset_hash, spec=parent.spec, config=parent.config,
         task=parent.task, parent_id=parent.id)
     store.update_run(child, preprocessing=list(parent.preprocessing), seed=parent.seed,

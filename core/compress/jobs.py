@@ -6,6 +6,10 @@ args: {"run_id", "kind": "prune", "fraction": 0.3, "finetune_epochs": 3} or
 from __future__ import annotations
 
 from core.audit.progress import run_audit
+from core.audit.records import AuditKind
+
+PRUNE_KIND = AuditKind.PRUNE  # the job records of a parent run
+QUANTIZE_KIND = AuditKind.QUANTIZE
 
 
 def _prune(args: dict, progress, store) -> dict:

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from core.data import default_ref, load, prepare
 from core.spec import ModelSpec, parse_spec
 from core.workspace import load_workspace, save_workspace
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import browser_user, wait_for_app
 
 STACK = '[data-testid="llb-stack"]'
 TOP_ROWS = f"{STACK} > .llb-row"
@@ -32,8 +32,9 @@ def torch_param_count(units: list[int], input_shape, task, n_outputs) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-def saved_units() -> list[int]:
-    return [layer.units for layer in load_workspace().spec.layers]
+def saved_units(page) -> list[int]:
+    """The Dense units in this browser's own draft (drafts are per user: see ui/identity.py)."""
+    return [layer.units for layer in load_workspace(browser_user(page)).spec.layers]
 
 
 class Journey:
@@ -96,7 +97,7 @@ def test_build_journey(page, app_url, tmp_path):
     units.press("Enter")
     j.expect_labels(["Dense 128 · ReLU", "Dense 64 · ReLU", "Dense 10 · ReLU"])
     j.expect_total(torch_param_count([128, 64, 10], *facts))
-    assert saved_units() == [128, 64, 10]
+    assert saved_units(page) == [128, 64, 10]
     j.shot("dense-added")
 
     # A Conv2D cannot read a flat table: the row and the page say why and what to do.
@@ -116,7 +117,7 @@ def test_build_journey(page, app_url, tmp_path):
     rows.nth(2).drag_to(rows.nth(0), target_position={"x": 40, "y": 4}, steps=10)
     j.expect_labels(["Dense 10 · ReLU", "Dense 128 · ReLU", "Dense 64 · ReLU"])
     j.expect_total(torch_param_count([10, 128, 64], *facts))
-    assert saved_units() == [10, 128, 64]
+    assert saved_units(page) == [10, 128, 64]
     j.shot("reordered")
 
     # Export, change the model, import the file again: the same stack comes back.
@@ -133,12 +134,12 @@ def test_build_journey(page, app_url, tmp_path):
         except PlaywrightError:
             if attempt == 2:
                 raise
-    assert parse_spec(exported.read_bytes()) == load_workspace().spec
+    assert parse_spec(exported.read_bytes()) == load_workspace(browser_user(page)).spec
     assert [layer["units"] for layer in json.loads(exported.read_text())["layers"]] == [10, 128, 64]
 
     page.locator(TOP_ROWS).nth(0).get_by_role("button", name="Remove layer 1").click()
     j.expect_labels(["Dense 128 · ReLU", "Dense 64 · ReLU"])
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(exported))
     j.expect_labels(["Dense 10 · ReLU", "Dense 128 · ReLU", "Dense 64 · ReLU"])
-    assert saved_units() == [10, 128, 64]
+    assert saved_units(page) == [10, 128, 64]
     j.shot("imported")

@@ -1,12 +1,14 @@
 """Report journey in a real browser: an Adult run with its fairness audit saved, the Report page,
 download the HTML, then open it in a fresh browser context with every network request blocked:
 the fairness chart still draws (plotly's script is inside the file)."""
+import os
 import re
 from pathlib import Path
 
 from tests.e2e.conftest import nav, wait_for_app
 
-SCREENS = Path("/work/notes/screens")
+# Screenshots for people looking at the pages: only when LAYERLAB_SHOTS names a folder.
+SCREENS = Path(os.environ.get("LAYERLAB_SHOTS", "/nonexistent-layerlab-shots"))
 
 
 def _audited_adult_run() -> str:

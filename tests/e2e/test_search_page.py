@@ -1,11 +1,10 @@
 """Search journey in a real browser: start a 10-trial search on moons, watch trials arrive and
 some stop early, then "Use these settings" and find them in the Train form."""
 import re
-from pathlib import Path
 
 from core.data import DatasetRef
 from core.workspace import Workspace, load_workspace, save_workspace
-from tests.e2e.conftest import nav, wait_for_app
+from tests.e2e.conftest import browser_user, nav, wait_for_app
 
 STATUS = re.compile(r"(\d+) finished, (\d+) stopped early \(pruned\), (\d+) failed")
 
@@ -36,7 +35,7 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     minutes.press("Enter")
     page.get_by_text(re.compile(r"trials will finish in 3 s|Not even one trial fits in 3 s")).wait_for(
         timeout=90_000)
-    shots = Path("/work/notes/screens")
+    shots = tmp_path / "shots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / "search_budget.png"), full_page=True)
     minutes.fill("0")
@@ -65,7 +64,7 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     page.get_by_role("button", name="Use these settings").click()
     page.get_by_text("The best trial's settings are now in the Train form").wait_for()
     spec, cfg = best_settings(store, s.id)
-    ws = load_workspace()
+    ws = load_workspace(browser_user(page))  # this browser's own draft
     assert ws.spec == spec and ws.train_config == cfg.model_dump(mode="json")
 
     nav(page, "Train")

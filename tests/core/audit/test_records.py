@@ -64,10 +64,13 @@ def test_kind_constants_of_the_audits_are_members():
     from core.report import CARD_KIND as model_card
     from core.report.jobs import AUDIT_KIND as report_audits
     from core.audit.whatif.jobs import AUDIT_KIND as counterfactual_groups
+    from core.compress.jobs import PRUNE_KIND, QUANTIZE_KIND
+    from core.compress import COMPRESSION_KIND
 
     kinds = {diagnosis, evaluation, explain, MITIGATION, fairness, mitigate, stress, adversarial,
              kind_of(intervals_kind("sex")), linear, search_trial, export, model_card,
-             report_audits, counterfactual_groups, *CHECKS}
+             report_audits, counterfactual_groups, PRUNE_KIND, QUANTIZE_KIND, COMPRESSION_KIND,
+             *CHECKS}
     assert kinds == set(AuditKind)
     assert intervals_kind("sex") == "fairness_ci:sex"  # the stored key is unchanged
 

@@ -129,7 +129,7 @@ def test_migrations_bring_an_empty_postgresql_database_to_head(postgres_url):
     store = open_store(postgres_url)
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() \
-            == HEAD_REVISION == "0002_blobs"
+            == HEAD_REVISION == "0002_owners"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"runs", "epochs", "steps", "internals", "audits", "logs", "jobs", "workers",
             "blobs"} <= tables

@@ -4,11 +4,14 @@ The folder is views/, not the pages/ of CONVENTIONS.md: Streamlit treats a pages
 to the main script as an old-style multipage app and, when a page's URL is opened directly (a
 refresh), runs that file without app.py (no navigation groups, no wide layout).
 """
+from pathlib import Path
+
 import streamlit as st
 
 
 def run() -> None:
-    st.set_page_config(page_title="LayerLab", page_icon=":material/layers:", layout="wide")
+    # The tab icon ships in the repo: a ":material/…:" icon would be fetched from Google's font server.
+    st.set_page_config(page_title="LayerLab", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
     from ui.identity import current_user, sidebar_identity
 
     current_user()  # the one place identity is read; asks for sign-in when it is configured

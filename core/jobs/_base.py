@@ -110,10 +110,17 @@ class JobRunner(ABC):
         stop = self._reaper_stop = threading.Event()
 
         def loop() -> None:
+            from sqlalchemy.exc import DBAPIError
+
+            from core.errors import StoreUnavailable
+
             while not stop.wait(interval_s):
                 try:
                     self.reap()
-                except Exception:  # noqa: BLE001 - a busy database must not end the reaper
+                except (DBAPIError, StoreUnavailable) as exc:  # a store restarting: expected, one line
+                    log.warning("run store unreachable; reaping again in %.0f s (%s)", interval_s,
+                                str(exc).splitlines()[0][:200])
+                except Exception:  # noqa: BLE001 - anything else must not end the reaper either
                     log.exception("reaping dead workers failed")
 
         self._reaper_thread = threading.Thread(target=loop, name="layerlab-reaper", daemon=True)

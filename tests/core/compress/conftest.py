@@ -3,7 +3,7 @@ binary table run, an exponentiated-gradient mitigated run (not one network) and 
 import pytest
 
 from tests.core.audit.fairness.conftest import biased_ref
-from tests.core.export.conftest import mixed_ref
+from tests.core.export.conftest import _train, mixed_ref
 from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa: F401 - fixtures
 
 
@@ -11,13 +11,11 @@ from tests.module_home import in_home, layerlab_home, shared_home, store  # noqa
 def runs(shared_home):
     from core.runs import open_store
     from core.spec import get_preset
-    from core.train import create_run, default_config, train_run
+    from core.train import create_run, default_config
 
     with in_home(shared_home):
         store = open_store()
-        rid = create_run(store, mixed_ref(), get_preset("walkthrough_mlp"),
-                         default_config("binary", epochs=4))
-        assert train_run(store, rid).status == "finished"
+        rid = _train(store, mixed_ref(), "walkthrough_mlp", "binary", epochs=4)
         queued = create_run(store, mixed_ref(), get_preset("walkthrough_mlp"),
                             default_config("binary", epochs=1))
         return {"binary": rid, "queued": queued}
@@ -27,13 +25,9 @@ def runs(shared_home):
 def mixture(shared_home):
     from core.audit.fairness import mitigate_run
     from core.runs import open_store
-    from core.spec import get_preset
-    from core.train import create_run, default_config, train_run
 
     with in_home(shared_home):
         store = open_store()
-        fair = create_run(store, biased_ref(), get_preset("walkthrough_mlp"),
-                          default_config("binary", epochs=1))
-        assert train_run(store, fair).status == "finished"
+        fair = _train(store, biased_ref(), "walkthrough_mlp", "binary", epochs=1)
         return mitigate_run(store, fair, "exponentiated_gradient", sensitive="sex", max_iter=2,
                             member_epochs=1)

@@ -62,7 +62,9 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     s = study_summary(store, list_studies(store)[0])
     assert (done, pruned, failed) == (s.counts["complete"], s.counts["pruned"], s.counts["failed"])
     assert done + pruned + failed == 10 and pruned >= 1
-    assert page.get_by_text("stopped early because they were doing worse").count() == 1
+    pruned_sentence = page.get_by_text("stopped early because they were doing worse")
+    pruned_sentence.first.wait_for()  # drawn by the rerun that follows "done"
+    assert pruned_sentence.count() == 1
     assert page.locator(".js-plotly-plot").count() >= 1
     page.get_by_role("tab", name="Every trial's curve").wait_for()
     page.get_by_role("tab", name="Settings vs score").click()

@@ -6,6 +6,12 @@ and sends only those points to `ui.live_chart`, which appends them with plotly's
 `extendTraces`. The full figures (the same pure functions of `core.plots` the report uses)
 are sent when the browser has not drawn this version yet: when the page opens a run and once
 more when the run ends (the version then changes from "live" to the final status).
+
+The browser acknowledges what it has drawn at most every couple of seconds (each
+acknowledgement reruns this panel once), so until the next one every tick re-sends the points
+after the last acknowledged epoch; the browser skips those it already has. A tick whose
+message the browser never renders (Streamlit only delivers a component's latest arguments)
+therefore loses nothing.
 """
 from __future__ import annotations
 
@@ -37,6 +43,18 @@ def _figures(run: Any, epochs: list, steps: list) -> list[dict | None]:
     return [json.loads(f.to_json()) if f is not None else None for f in figs]
 
 
+def _new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:
+    """The same three charts' traces holding only the new points, as plain dicts: a live tick
+    builds no plotly figure (building and serialising three took most of a tick's time)."""
+    from core.plots.fairness import live_gap_traces
+    from core.plots.training import loss_traces, metric_traces
+
+    traces = (loss_traces(epochs, steps, steps_per_epoch=run.steps_per_epoch),
+              metric_traces(epochs, run.metric_name or _metric_for(run.task)),
+              live_gap_traces(epochs))
+    return [{"data": t} if t else None for t in traces]
+
+
 def live_curves(store: Any, run: Any, live: bool) -> None:
     """Draw the run's curves; while `live`, send the browser only what it has not drawn."""
     key = f"curves-{run.id}"
@@ -51,7 +69,7 @@ def live_curves(store: Any, run: Any, live: bool) -> None:
         epochs = store.epochs_after(run.id, ack["epoch"])
         steps = store.steps_after(run.id, ack["step"]) if live else []
         figs = None
-        updates = _figures(run, epochs, steps) if (epochs or steps) else []
+        updates = _new_points(run, epochs, steps) if (epochs or steps) else []
         upto = {"epoch": max([ack["epoch"], *(e.epoch for e in epochs)]),
                 "step": max([ack["step"], *(s for s, _ in steps)])}
     if upto["epoch"] < 0:

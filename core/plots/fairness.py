@@ -72,6 +72,22 @@ def comparison_chart(rows: list[dict], disparity: str = "demographic_parity_diff
     return fig
 
 
+_GAPS = (("dp_diff", "demographic parity difference"), ("eo_diff", "equalized odds difference"))
+
+
+def live_gap_traces(epochs: Iterable) -> list[dict]:
+    """The live fairness-gap chart's traces as plain dicts (no plotly import; the Train page
+    sends only new points while a run trains); [] when the run recorded no gap."""
+    rows = [(e.epoch, e.extra) if hasattr(e, "extra") else (e["epoch"], e.get("extra") or {})
+            for e in epochs]
+    rows = [(ep, ex) for ep, ex in rows if ex and ("dp_diff" in ex or "eo_diff" in ex)]
+    if not rows:
+        return []
+    return [{"type": "scatter", "mode": "lines+markers", "name": name,
+             "x": [ep for ep, _ in rows], "y": [clean(ex.get(key)) for _, ex in rows]}
+            for key, name in _GAPS]
+
+
 def live_gap_chart(epochs: Iterable):
     """Demographic parity and equalized-odds differences on the validation split per epoch.
 
@@ -80,16 +96,10 @@ def live_gap_chart(epochs: Iterable):
     """
     import plotly.graph_objects as go
 
-    rows = [(e.epoch, e.extra) if hasattr(e, "extra") else (e["epoch"], e.get("extra") or {})
-            for e in epochs]
-    rows = [(ep, ex) for ep, ex in rows if ex and ("dp_diff" in ex or "eo_diff" in ex)]
-    if not rows:
+    traces = live_gap_traces(epochs)
+    if not traces:
         return None
-    fig = go.Figure()
-    for key, name in (("dp_diff", "demographic parity difference"),
-                      ("eo_diff", "equalized odds difference")):
-        fig.add_trace(go.Scatter(x=[ep for ep, _ in rows], y=[clean(ex.get(key)) for _, ex in rows],
-                                 mode="lines+markers", name=name))
+    fig = go.Figure(data=traces)
     fig.update_layout(title="Fairness gap (validation)", xaxis_title="epoch",
                       yaxis_title="gap between groups (0 is equal)", height=300,
                       margin=dict(l=40, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.3))

@@ -87,6 +87,20 @@ def _figure(traces: list[dict], title: str, y_title: str, *, x_title: str = "Epo
     return fig
 
 
+def loss_traces(epochs: list[Any], steps: list[tuple[int, float]] | None = None, *,
+                steps_per_epoch: int | None = None) -> list[dict]:
+    """The loss chart's traces as plain dicts (no plotly import): the Train page sends only
+    these for the points a browser has not drawn yet, so a live tick builds no figure."""
+    traces = []
+    if steps:
+        xs, ys = _step_positions(steps, epochs, steps_per_epoch)
+        if xs:
+            traces.append(_line("loss per step", xs, ys, _STEP_COLOUR, width=1, markers=False))
+    traces.append(_line("training loss", *_series(epochs, "train_loss"), _TRAIN_COLOUR))
+    traces.append(_line("validation loss", *_series(epochs, "val_loss"), _VAL_COLOUR))
+    return traces
+
+
 def loss_curves(epochs: list[Any], steps: list[tuple[int, float]] | None = None, *,
                 steps_per_epoch: int | None = None):
     """Train and validation loss per epoch, plus the (noisier) loss of individual steps.
@@ -95,14 +109,8 @@ def loss_curves(epochs: list[Any], steps: list[tuple[int, float]] | None = None,
     placed at epoch s / steps_per_epoch so both kinds of points share the epoch axis; without
     `steps_per_epoch` it is worked out from the last step and the last finished epoch.
     """
-    traces = []
-    if steps:
-        xs, ys = _step_positions(steps, epochs, steps_per_epoch)
-        if xs:
-            traces.append(_line("loss per step", xs, ys, _STEP_COLOUR, width=1, markers=False))
-    traces.append(_line("training loss", *_series(epochs, "train_loss"), _TRAIN_COLOUR))
-    traces.append(_line("validation loss", *_series(epochs, "val_loss"), _VAL_COLOUR))
-    return _figure(traces, "Loss (lower is better)", "Loss")
+    return _figure(loss_traces(epochs, steps, steps_per_epoch=steps_per_epoch),
+                   "Loss (lower is better)", "Loss")
 
 
 def _step_positions(steps, epochs, steps_per_epoch):
@@ -115,15 +123,25 @@ def _step_positions(steps, epochs, steps_per_epoch):
     return decimate([s / steps_per_epoch for s, _ in ordered], [v for _, v in ordered])
 
 
+def _metric_title(metric_name: str) -> tuple[str, str]:
+    title = _METRIC_TITLES.get(metric_name, metric_name)
+    return title, (title.lower() if metric_name == "accuracy" else title)
+
+
+def metric_traces(epochs: list[Any], metric_name: str) -> list[dict]:
+    """The metric chart's traces as plain dicts (see `loss_traces`)."""
+    _title, word = _metric_title(metric_name)
+    return [_line(f"training {word}", *_series(epochs, "train_metric"), _TRAIN_COLOUR),
+            _line(f"validation {word}", *_series(epochs, "val_metric"), _VAL_COLOUR)]
+
+
 def metric_curve(epochs: list[Any], metric_name: str):
     """Training and validation value of the task metric (accuracy or R²) per epoch."""
-    title = _METRIC_TITLES.get(metric_name, metric_name)
-    word = title.lower() if metric_name == "accuracy" else title
-    traces = [_line(f"training {word}", *_series(epochs, "train_metric"), _TRAIN_COLOUR),
-              _line(f"validation {word}", *_series(epochs, "val_metric"), _VAL_COLOUR)]
+    title, _word = _metric_title(metric_name)
     # Accuracy lives in [0, 1]; a fixed axis stops the chart from exaggerating 0.1 % wiggles.
     y_range = [0, 1.02] if metric_name == "accuracy" else None
-    return _figure(traces, f"{title} (higher is better)", title, y_range=y_range)
+    return _figure(metric_traces(epochs, metric_name), f"{title} (higher is better)", title,
+                   y_range=y_range)
 
 
 def plain(text: str) -> str:

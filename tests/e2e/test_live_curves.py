@@ -62,12 +62,20 @@ def test_points_are_appended_and_zoom_survives(app_url, page):
     assert frame.evaluate(f"() => ({FRAME_PLOTS})()[0].layout.xaxis.range") == [0.5, 1.5]
     assert frame.evaluate(LOSS_LEN_JS) == 4
 
-    _write(store, run_id, 4)
+    # A burst faster than the browser acknowledges (it does so at most every 2 s): the server
+    # re-sends every point after the last acknowledged one; each is drawn exactly once.
+    for epoch in range(4, 9):
+        _write(store, run_id, epoch)
+    _wait_drawn(page, 8)
+    assert page.evaluate("() => window.__layerlab_drawn.map(d => d.epoch)") == list(range(9))
+    assert frame.evaluate(LOSS_LEN_JS) == 9
+
+    _write(store, run_id, 9)
     store.set_status(run_id, "stopped")  # ended: the final figure is drawn once, in full
     page.get_by_text("Stopped", exact=True).first.wait_for(timeout=60_000)
     page.wait_for_function(
         "() => { const f = [...document.querySelectorAll('iframe')].find(i => "
         "i.src.includes('layerlab_live_chart')); const p = f && f.contentDocument"
         ".querySelector('.js-plotly-plot'); return p && !p.__original && p.data.find("
-        "d => d.name === 'training loss').x.length === 5; }", timeout=60_000)
-    assert len(store.epochs(run_id)) == 5
+        "d => d.name === 'training loss').x.length === 10; }", timeout=60_000)
+    assert len(store.epochs(run_id)) == 10

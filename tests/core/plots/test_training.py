@@ -1,7 +1,8 @@
 """Training-curve figures: right traces, right lengths, gaps for missing values, decimation."""
 import math
 
-from core.plots.training import MAX_POINTS, decimate, loss_curves, metric_curve, overlay
+from core.plots.training import (MAX_POINTS, decimate, loss_curves, loss_traces, metric_curve,
+                                 metric_traces, overlay)
 from core.runs import EpochRow
 
 
@@ -85,3 +86,16 @@ def test_overlay_labels_cannot_carry_html():
     fig = overlay({"<b>run</b><a href='x'>": [row(0)]}, "val_loss")
     assert "<" not in fig.data[0].name and ">" not in fig.data[0].name
     assert "run" in fig.data[0].name
+
+
+def test_live_traces_are_the_figures_traces():
+    """The Train page sends these plain dicts for new points: they must be the figure's traces
+    (same names, same points), or appended points would land on the wrong line."""
+    rows = [row(e, train_loss=1 / (1 + e), val_metric=0.1 * e) for e in range(4)]
+    steps = [(s, 2.0 / s) for s in range(1, 9)]
+    for traces, fig in ((loss_traces(rows, steps, steps_per_epoch=2),
+                         loss_curves(rows, steps, steps_per_epoch=2)),
+                        (metric_traces(rows, "accuracy"), metric_curve(rows, "accuracy"))):
+        assert [t["name"] for t in traces] == [t.name for t in fig.data]
+        for t, f in zip(traces, fig.data):
+            assert list(t["x"]) == list(f.x) and list(t["y"]) == list(f.y)

@@ -15,9 +15,14 @@ from tests.e2e.conftest import nav, wait_for_app
 REF = DatasetRef(name="moons", params={"n_points": 300})
 SHOTS = "evaluate-{}.png"
 
+# Every plotly chart on the page, also those inside our own (same-origin) component frames.
+PLOTS_JS = """[...document.querySelectorAll('.js-plotly-plot'),
+  ...[...document.querySelectorAll('iframe')].flatMap(f => {
+    try { return [...f.contentDocument.querySelectorAll('.js-plotly-plot')]; } catch (e) { return []; }
+  })]"""
 # The first plotly chart whose title holds the given text: its first trace's type and z.
 CHART_JS = """(prefix) => {
-  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+  for (const el of """ + PLOTS_JS + """) {
     const title = ((el.layout || {}).title || {}).text || '';
     if (title.includes(prefix) && el.data && el.data.length)
       return {type: el.data[0].type, z: el.data[0].z, names: el.data.map(d => d.name)};
@@ -26,7 +31,7 @@ CHART_JS = """(prefix) => {
 }"""
 # The epoch of the weights the decision boundary is drawn from (-1 while there is none).
 EPOCH_JS = """() => {
-  for (const el of document.querySelectorAll('.js-plotly-plot')) {
+  for (const el of """ + PLOTS_JS + """) {
     const m = (((el.layout || {}).title || {}).text || '').match(/weights of epoch (\\d+)/);
     if (m) return Number(m[1]);
   }
@@ -160,7 +165,12 @@ def test_evaluate_page_explains_a_run(two_runs, page, app_url, tmp_path):
     open_tab(page, "Decision boundary", "Updating live from the latest saved weights")
     page.wait_for_function(f"() => ({EPOCH_JS})() > 0")
     first = page.evaluate(EPOCH_JS)
+    mark = f"() => {PLOTS_JS}.forEach(el => {{ el.__first = true; }})"
+    page.evaluate(mark)
     page.wait_for_function(f"() => ({EPOCH_JS})() > {first}", timeout=60_000)
+    # Swapped into the chart already drawn (its new heatmap only), not drawn again.
+    assert page.evaluate(f"() => {PLOTS_JS}.every(el => el.__first === true)")
+    assert page.evaluate("() => (window.__layerlab_replaced || []).length") >= 1
     page.screenshot(path=str(tmp_path / SHOTS.format("live")), full_page=True)
     store.request_stop(live)
 

@@ -58,19 +58,22 @@ def _component(home: str):
     return components.declare_component("layerlab_live_chart", path=str(folder))
 
 
-def live_chart(*, run: str, version: str, figs: list | None, updates: list, upto: dict,
-               key: str) -> dict | None:
+def live_chart(*, run: str, version: str, figs: list | None, updates: list | None = None,
+               upto: dict | None = None, replace: dict | None = None, key: str) -> dict | None:
     """Mount (or feed) the live charts; returns what the browser acknowledged:
     {"version", "epoch", "step"} (the last points drawn), or None before it first drew.
 
     `figs` (plotly figure dicts; None for a missing chart) are drawn when `version` is new to
     the browser; `updates` holds, per figure, traces ({name, x, y, ...}) of new points only.
+    `replace` swaps whole trace properties instead of appending (a decision boundary's heatmap
+    from a new checkpoint): {"stamp", "charts": [{"data": {prop: [value per trace]},
+    "traces": [index...], "layout": {...}} | None, ...]}, applied once per new `stamp`.
     """
     from core import settings
 
     comp = _component(str(settings.home()))
-    return comp(run=run, version=version, figs=figs, updates=updates, upto=upto, key=key,
-                default=None)
+    return comp(run=run, version=version, figs=figs, updates=updates or [],
+                upto=upto or {"epoch": -1, "step": -1}, replace=replace, key=key, default=None)
 
 
 __all__ = ["live_chart"]

@@ -40,7 +40,28 @@ def _figures(run: Any, epochs: list, steps: list) -> list[dict | None]:
     figs = (loss_curves(epochs, steps, steps_per_epoch=run.steps_per_epoch),
             metric_curve(epochs, run.metric_name or _metric_for(run.task)),
             live_gap_chart(epochs))
-    return [json.loads(f.to_json()) if f is not None else None for f in figs]
+    return [_plain(f) if f is not None else None for f in figs]
+
+
+def _plain(fig: Any) -> dict:
+    """A figure as JSON-ready dicts with plain lists (NaN as None): the chart frame reads the
+    points (to know what it has drawn), which plotly's binary arrays ({dtype, bdata}) hide."""
+    import base64
+
+    import numpy as np
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+            value = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        if isinstance(value, np.ndarray):
+            return [None if isinstance(v, float) and v != v else v for v in value.tolist()]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(json.loads(fig.to_json()))
 
 
 def _new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:

@@ -45,7 +45,7 @@ except LayerLabError as exc:
 st.subheader("Curves")
 from core.plots.training import overlay  # noqa: E402 - plotly only once there is something to draw
 
-epochs = {run_label(by_id[i]): store.epochs(i) for i in selected}
+epochs = {run_label(by_id[i]): comparison["curves"][i] for i in selected}  # read once, above
 left, right = st.columns(2)
 left.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
                   config=CHART)

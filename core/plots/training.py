@@ -54,7 +54,9 @@ def decimate(xs: Sequence[float], ys: Sequence[float | None],
     return out_x, out_y
 
 
-def _series(epochs: Iterable[Any], field: str) -> tuple[list[float], list[float | None]]:
+def _series(epochs: Iterable[Any] | dict, field: str) -> tuple[list[float], list[float | None]]:
+    if isinstance(epochs, dict):  # columns already, in epoch order (core.audit.compare's curves)
+        return decimate(epochs["epoch"], epochs[field])
     rows = sorted(epochs, key=lambda r: r.epoch)
     return decimate([r.epoch for r in rows], [getattr(r, field, None) for r in rows])
 
@@ -68,11 +70,26 @@ def _line(name: str, xs, ys, colour: str, *, dash: str | None = None, width: flo
             "hovertemplate": "%{y:.4g}<extra>" + name + "</extra>"}
 
 
+def _as_arrays(trace: dict) -> dict:
+    """x and y as float64 arrays (a missing value becomes NaN, which plotly also draws as a gap).
+
+    plotly validates a list point by point but an array by its dtype: for the overlay of 20
+    runs of 500 epochs that is 0.23 s against 0.03 s per chart, and the figure travels to the
+    browser as compact binary arrays instead of decimal text."""
+    import numpy as np
+
+    out = dict(trace)
+    for axis in ("x", "y"):
+        if isinstance(out.get(axis), list):
+            out[axis] = np.array([np.nan if v is None else v for v in out[axis]], dtype=float)
+    return out
+
+
 def _figure(traces: list[dict], title: str, y_title: str, *, x_title: str = "Epoch",
             y_range: list[float] | None = None, height: int = 360):
     import plotly.graph_objects as go  # lazy: keeps the app's first page fast
 
-    fig = go.Figure(data=traces)
+    fig = go.Figure(data=[_as_arrays(t) for t in traces])
     fig.update_layout(
         title={"text": title, "font": {"size": 15}}, height=height,
         margin={"l": 50, "r": 10, "t": 40, "b": 10},
@@ -151,7 +168,9 @@ def plain(text: str) -> str:
 
 def overlay(runs_epochs: dict[str, list[Any]], field: str, *, title: str | None = None,
             y_range: list[float] | None = None):
-    """One line per run for one EpochRow field (e.g. "val_loss"), to compare runs."""
+    """One line per run for one EpochRow field (e.g. "val_loss"), to compare runs.
+
+    Each run's rows are EpochRows or columns {"epoch": [...], field: [...]} in epoch order."""
     traces = [_line(plain(label), *_series(rows, field), _PALETTE[i % len(_PALETTE)])
               for i, (label, rows) in enumerate(runs_epochs.items())]
     label = _FIELD_TITLES.get(field, field)

@@ -12,6 +12,11 @@ def row(epoch, train_loss=1.0, val_loss=1.1, train_metric=0.5, val_metric=0.4):
                     elapsed_s=float(epoch), extra={})
 
 
+def pts(values):
+    """A figure's x or y as plain values; NaN (how the figure stores a gap) as None."""
+    return [None if v is None or math.isnan(v) else float(v) for v in values]
+
+
 def trace(fig, name):
     [t] = [t for t in fig.data if t.name == name]
     return t
@@ -21,9 +26,9 @@ def test_loss_curves_one_point_per_epoch_in_epoch_order():
     rows = [row(e, train_loss=1 / (e + 1), val_loss=1.5 / (e + 1)) for e in (2, 0, 1, 3)]
     fig = loss_curves(rows)
     train, val = trace(fig, "training loss"), trace(fig, "validation loss")
-    assert list(train.x) == [0, 1, 2, 3]
-    assert list(train.y) == [1 / (e + 1) for e in range(4)]
-    assert list(val.y) == [1.5 / (e + 1) for e in range(4)]
+    assert pts(train.x) == [0, 1, 2, 3]
+    assert pts(train.y) == [1 / (e + 1) for e in range(4)]
+    assert pts(val.y) == [1.5 / (e + 1) for e in range(4)]
     assert not any(t.name == "loss per step" for t in fig.data)  # no steps given
 
 
@@ -31,10 +36,10 @@ def test_diverged_values_are_gaps_not_zeros():
     rows = [row(0), row(1, train_loss=float("nan"), val_loss=None),
             row(2, train_loss=float("inf"), val_metric=float("nan"))]
     fig = loss_curves(rows)
-    assert list(trace(fig, "training loss").y) == [1.0, None, None]
-    assert list(trace(fig, "validation loss").y) == [1.1, None, 1.1]
+    assert pts(trace(fig, "training loss").y) == [1.0, None, None]
+    assert pts(trace(fig, "validation loss").y) == [1.1, None, 1.1]
     assert trace(fig, "training loss").connectgaps is False
-    assert list(metric_curve(rows, "accuracy").data[1].y) == [0.4, 0.4, None]
+    assert pts(metric_curve(rows, "accuracy").data[1].y) == [0.4, 0.4, None]
 
 
 def test_step_losses_share_the_epoch_axis():
@@ -42,10 +47,10 @@ def test_step_losses_share_the_epoch_axis():
     steps = [(s, 2.0 - s / 10) for s in range(1, 11)]  # 5 steps per epoch, 2 epochs
     fig = loss_curves(rows, steps)
     step = trace(fig, "loss per step")
-    assert list(step.x) == [s / 5 for s in range(1, 11)]  # inferred: 10 steps / 2 epochs
-    assert list(step.y) == [v for _, v in steps]
+    assert pts(step.x) == [s / 5 for s in range(1, 11)]  # inferred: 10 steps / 2 epochs
+    assert pts(step.y) == [v for _, v in steps]
     explicit = trace(loss_curves(rows, steps, steps_per_epoch=10), "loss per step")
-    assert list(explicit.x) == [s / 10 for s in range(1, 11)]
+    assert pts(explicit.x) == [s / 10 for s in range(1, 11)]
 
 
 def test_long_series_are_decimated_and_keep_their_gaps():
@@ -65,7 +70,7 @@ def test_metric_curve_titles_and_range():
     rows = [row(e, train_metric=0.5 + e / 10, val_metric=0.45 + e / 10) for e in range(3)]
     acc = metric_curve(rows, "accuracy")
     assert [t.name for t in acc.data] == ["training accuracy", "validation accuracy"]
-    assert list(acc.data[0].y) == [0.5, 0.6, 0.7]
+    assert pts(acc.data[0].y) == [0.5, 0.6, 0.7]
     assert tuple(acc.layout.yaxis.range) == (0, 1.02)
     r2 = metric_curve(rows, "r2")
     assert r2.layout.yaxis.title.text == "R²" and r2.layout.yaxis.range is None
@@ -76,8 +81,8 @@ def test_overlay_one_trace_per_run():
             "run-2": [row(e, val_loss=math.nan if e == 1 else 2.0) for e in range(2)]}
     fig = overlay(runs, "val_loss")
     assert [t.name for t in fig.data] == ["run-1", "run-2"]
-    assert list(fig.data[0].y) == [1.0, 0.9, 0.8, 0.7]
-    assert list(fig.data[1].y) == [2.0, None]
+    assert pts(fig.data[0].y) == [1.0, 0.9, 0.8, 0.7]
+    assert pts(fig.data[1].y) == [2.0, None]
     assert fig.data[0].line.color != fig.data[1].line.color
     assert overlay({"run-1": runs["run-1"]}, "val_loss").layout.showlegend is True
 
@@ -98,4 +103,4 @@ def test_live_traces_are_the_figures_traces():
                         (metric_traces(rows, "accuracy"), metric_curve(rows, "accuracy"))):
         assert [t["name"] for t in traces] == [t.name for t in fig.data]
         for t, f in zip(traces, fig.data):
-            assert list(t["x"]) == list(f.x) and list(t["y"]) == list(f.y)
+            assert list(t["x"]) == pts(f.x) and list(t["y"]) == pts(f.y)

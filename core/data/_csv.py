@@ -225,22 +225,26 @@ def stored_path(ref: DatasetRef) -> Path:
     return path
 
 
-def read_stored_text_frame(path: Path) -> pd.DataFrame:
-    """Read a canonical (or shipped, gzip) CSV as text columns; cleaning happens in `load`."""
+def read_stored_text_table(path: Path) -> pa.Table:
+    """Read a canonical (or shipped, gzip) CSV as an Arrow table of text; cleaning is `load`'s."""
     from pyarrow import csv as pacsv
 
     cached = _JUST_PARSED.pop(Path(path), None)
     if cached is not None:
-        return cached.to_pandas()
+        return cached
     with pacsv.open_csv(str(path)) as head:  # reads only the first block, for the names
         names = head.schema.names
     convert = pacsv.ConvertOptions(null_values=[], strings_can_be_null=False,
                                    quoted_strings_can_be_null=False,
                                    column_types={n: pa.large_string() for n in names})
-    table = pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
-                           parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=convert)
-    return table.to_pandas()
+    return pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                          convert_options=convert)
+
+
+def read_stored_text_frame(path: Path) -> pd.DataFrame:
+    """`read_stored_text_table` as a pandas frame of text columns."""
+    return read_stored_text_table(path).to_pandas()
 
 
 def stored_notes(path: Path) -> list[str]:

@@ -15,6 +15,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.data._values import MARKER_SET
 
 # From this many rows on the per-column overhead is small beside the work on the rows, and the
 # whole-table copies made here would cost memory instead of saving time.
@@ -25,18 +28,36 @@ _NUMBER_LIKE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _MAX_EXACT = 2**53  # whole numbers up to here are exact in float64, so they may become int64
 
 
-def _cast_floats(table: pa.Table, names: list[str]) -> dict[str, np.ndarray]:
-    """Cast the named text columns to float64 in one call; halve the set while a cell fails."""
+def _joined(table: pa.Table, names: list[str]) -> pa.ChunkedArray:
+    """The named columns one after the other, as one array (no copy)."""
+    chunks = [chunk for name in names for chunk in table.column(name).chunks]
+    return pa.chunked_array(chunks, type=pa.large_string())
+
+
+def _cast_floats(table: pa.Table, names: list[str], unmarked: bool = False) -> dict[str, np.ndarray]:
+    """Cast the named text columns to float64 in one call. When a cell fails, leave out the
+    columns with missing-value markers, then halve the set while a cell still fails."""
+    if not names:
+        return {}
     try:
-        chunks = [chunk for name in names for chunk in table.column(name).chunks]
-        flat = pa.chunked_array(chunks, type=pa.large_string()).cast(pa.float64())
+        flat = _joined(table, names).cast(pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if not unmarked:
+            return _cast_floats(table, _without_markers(table, names), unmarked=True)
         if len(names) == 1:
             return {}
         half = len(names) // 2
-        return {**_cast_floats(table, names[:half]), **_cast_floats(table, names[half:])}
+        return {**_cast_floats(table, names[:half], True), **_cast_floats(table, names[half:], True)}
     values = flat.to_numpy().reshape(len(names), table.num_rows)  # (columns, rows)
     return dict(zip(names, values))
+
+
+def _without_markers(table: pa.Table, names: list[str]) -> list[str]:
+    """The columns with no missing-value marker ('?', 'n/a', ...), found in one pass: when many
+    columns hold one, halving the set column by column would cost more than the careful path."""
+    marked = pc.is_in(_joined(table, names), value_set=MARKER_SET).to_numpy(zero_copy_only=False)
+    clean = ~marked.reshape(len(names), table.num_rows).any(axis=1)
+    return [name for name, ok in zip(names, clean) if ok]
 
 
 def plain_number_columns(table: pa.Table) -> dict[str, np.ndarray]:
@@ -49,8 +70,6 @@ def plain_number_columns(table: pa.Table) -> dict[str, np.ndarray]:
     names = [name for name, column in zip(table.column_names, table.columns)
              if pa.types.is_large_string(column.type) and column.null_count == 0
              and _NUMBER_LIKE.match(first[name])]
-    if not names:
-        return {}
     cast = _cast_floats(table, names)
     if not cast:
         return {}

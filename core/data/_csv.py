@@ -125,6 +125,8 @@ def _parse(data: bytes, delim: str, names: list[str]) -> pa.Table:
 def _check_cells(table: pa.Table) -> None:
     """The longest cell of each column, vectorised; the first too-long one is named."""
     for name, column in zip(table.column_names, table.columns):
+        if column.nbytes <= MAX_CELL_CHARS:  # no cell can be longer than its whole column
+            continue  # (a wide file's short columns: skips two Arrow calls per column)
         lengths = pc.utf8_length(column)
         if len(column) and pc.max(lengths).as_py() > MAX_CELL_CHARS:
             row = pc.index(pc.greater(lengths, MAX_CELL_CHARS), True).as_py()
@@ -223,22 +225,26 @@ def stored_path(ref: DatasetRef) -> Path:
     return path
 
 
-def read_stored_text_frame(path: Path) -> pd.DataFrame:
-    """Read a canonical (or shipped, gzip) CSV as text columns; cleaning happens in `load`."""
+def read_stored_text_table(path: Path) -> pa.Table:
+    """Read a canonical (or shipped, gzip) CSV as an Arrow table of text; cleaning is `load`'s."""
     from pyarrow import csv as pacsv
 
     cached = _JUST_PARSED.pop(Path(path), None)
     if cached is not None:
-        return cached.to_pandas()
+        return cached
     with pacsv.open_csv(str(path)) as head:  # reads only the first block, for the names
         names = head.schema.names
     convert = pacsv.ConvertOptions(null_values=[], strings_can_be_null=False,
                                    quoted_strings_can_be_null=False,
                                    column_types={n: pa.large_string() for n in names})
-    table = pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
-                           parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                           convert_options=convert)
-    return table.to_pandas()
+    return pacsv.read_csv(str(path), read_options=pacsv.ReadOptions(block_size=_BLOCK),
+                          parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                          convert_options=convert)
+
+
+def read_stored_text_frame(path: Path) -> pd.DataFrame:
+    """`read_stored_text_table` as a pandas frame of text columns."""
+    return read_stored_text_table(path).to_pandas()
 
 
 def stored_notes(path: Path) -> list[str]:

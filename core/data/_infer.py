@@ -9,8 +9,10 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api import types as ptypes
 
+from core.data._batch import LONG_ROWS, NumberStats, number_stats, plain_number_columns
 from core.data._values import convert_text
 from core.data._types import ColumnInfo, ColumnKind, Task
 from core.errors import DataError
@@ -22,20 +24,33 @@ MAX_CLASSES = 100  # more than this is almost never a real class label, and one-
 _MAX_CATEGORIES = 100  # a text column with more distinct values than this is free text
 
 
-def clean_frame(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, str]]:
+def clean_frame(raw: pd.DataFrame | pa.Table
+                ) -> tuple[pd.DataFrame, dict[str, list[str]], dict[str, str]]:
     """Strip text, turn missing markers into NaN, read numbers, units and dates (`_values`).
     A frame of 100,000 rows or more is emptied as it is read (its columns are let go).
+    An upload may come as its Arrow table of text: its plain-number columns are then read all
+    at once (`_batch`), and only the others go through `convert_text` one by one.
 
     Returns the typed frame, per column the markers that stood for missing values, and per
     column a sentence on what was read (or why it stayed text). The frame is built at once
     from a dict: inserting columns one by one fragments a wide frame.
     """
+    numbers: dict = {}
+    if isinstance(raw, pa.Table):
+        numbers = plain_number_columns(raw)
+        order, index = raw.column_names, pd.RangeIndex(raw.num_rows)
+        raw = raw.select([n for n in order if n not in numbers]).to_pandas()
+    else:
+        order, index = list(raw.columns), raw.index
     out, markers, notes = {}, {}, {}
-    index, names = raw.index, set(raw.columns)
+    names = set(order)
     # Each text column is let go once read, so a big file's text and numbers are not all held
     # at once; only a long frame is worth it (deleting columns from a wide one costs per column).
-    consume = len(raw) >= 100_000
-    for col in list(raw.columns):
+    consume = len(raw) >= LONG_ROWS
+    for col in order:
+        if col in numbers:
+            out[col], markers[col] = numbers[col], []
+            continue
         s = raw.pop(col) if consume else raw[col]
         if not ptypes.is_string_dtype(s):  # generated sets arrive typed already
             out[col] = s
@@ -125,11 +140,46 @@ def _note(kind: ColumnKind, inferred: ColumnKind, n_missing: int, n_rows: int, m
     return "; ".join(parts)
 
 
+def _number_kind(name: str, n_rows: int, stats: NumberStats) -> ColumnKind:
+    """`infer_kind` of a float64/int64 column, from counts made for many columns at once
+    (`_batch.number_stats`); the same rules, in the same order, as its numeric branch."""
+    n = n_rows - stats.n_missing
+    if n == 0:
+        return "categorical"
+    if stats.n_unique == 2 and stats.zero_one:
+        return "boolean"
+    if stats.distinct_whole and n >= 20 and (_ID_NAME_RE.search(name) or stats.even_steps):
+        return "id"
+    return "numeric"
+
+
+def _info(col, kind: ColumnKind, inferred: ColumnKind, n_rows: int, n_missing: int, n_unique: int,
+          uniques, markers: dict[str, list[str]], read_notes: dict[str, str]) -> ColumnInfo:
+    """`uniques`: the distinct values in order of appearance (at least the first three)."""
+    return ColumnInfo(
+        name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
+        n_unique=n_unique, examples=_example_values(uniques),
+        note="; ".join(filter(None, [read_notes.get(col, ""),
+                                     _note(kind, inferred, n_missing, n_rows, markers.get(col, []))])),
+        missing_markers=list(markers.get(col, [])))
+
+
 def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
                  overrides: dict[str, ColumnKind], read_notes: dict[str, str] | None = None
                  ) -> list[ColumnInfo]:
+    read_notes = read_notes or {}
+    # Number columns of a short (often wide) frame are counted all at once; the rest one by one.
+    batched = number_stats(frame)
+    n_rows = len(frame)
     infos = []
-    for col, s in frame.items():
+    for i, col in enumerate(frame.columns):
+        stats = batched.get(col)
+        if stats is not None:
+            inferred = _number_kind(str(col), n_rows, stats)
+            infos.append(_info(col, overrides.get(col, inferred), inferred, n_rows, stats.n_missing,
+                               stats.n_unique, stats.examples, markers, read_notes))
+            continue
+        s = frame.iloc[:, i]
         present = s.dropna() if s.hasnans else s
         uniques = present.unique()  # once per column: a hash pass over 1M rows is not free
         inferred = infer_kind(s, uniques, present)
@@ -138,11 +188,6 @@ def column_infos(frame: pd.DataFrame, markers: dict[str, list[str]],
             bad = s.dropna()[pd.to_numeric(s.dropna(), errors="coerce").isna()]
             raise DataError(f"Column '{col}' cannot be numeric: values such as '{bad.iloc[0]}' are "
                             "not numbers. Set it to categorical, or fix the values in the CSV.")
-        n_missing = len(s) - len(present)
-        infos.append(ColumnInfo(
-            name=str(col), kind=kind, inferred_kind=inferred, n_missing=n_missing,
-            n_unique=len(uniques), examples=_example_values(uniques),
-            note="; ".join(filter(None, [(read_notes or {}).get(col, ""),
-                                         _note(kind, inferred, n_missing, len(s), markers.get(col, []))])),
-            missing_markers=list(markers.get(col, []))))
+        infos.append(_info(col, kind, inferred, len(s), len(s) - len(present), len(uniques),
+                           uniques, markers, read_notes))
     return infos

@@ -9,9 +9,11 @@ import hashlib
 import json
 
 import pandas as pd
+import pyarrow as pa
 from pandas.api import types as ptypes
 
 from core.data import _builtins, _csv
+from core.data._batch import LONG_ROWS
 from core.data._infer import MAX_CLASSES, clean_frame, column_infos, detect_task
 from core.data._types import ColumnKind, DatasetBundle, DatasetRef, Task
 from core.errors import DataError
@@ -41,7 +43,7 @@ def default_ref(name: str, **changes) -> DatasetRef:
     return DatasetRef(**fields)
 
 
-def _raw_frame(ref: DatasetRef) -> tuple[pd.DataFrame, list[str], dict]:
+def _raw_frame(ref: DatasetRef) -> tuple[pd.DataFrame | pa.Table, list[str], dict]:
     """The frame as read, the loading notes, and the descriptive fields of the bundle."""
     if ref.source == "builtin":
         info = _builtins.builtin_info(ref.name)
@@ -55,7 +57,11 @@ def _raw_frame(ref: DatasetRef) -> tuple[pd.DataFrame, list[str], dict]:
     path = _csv.stored_path(ref)
     meta = {"title": ref.name, "description": "An uploaded CSV file.", "modality": "tabular",
             "default_target": None, "task": None, "sample_shape": None}
-    return _csv.read_stored_text_frame(path), _csv.stored_notes(path), meta
+    table = _csv.read_stored_text_table(path)
+    # A short table goes to `clean_frame` as it is, to read its number columns all at once; a
+    # long one as a frame, so cleaning can let go of each text column (the table would hold them).
+    raw = table if table.num_rows < LONG_ROWS else table.to_pandas()
+    return raw, _csv.stored_notes(path), meta
 
 
 def _drop_empty_columns(frame: pd.DataFrame, target: str, notes: list[str]) -> pd.DataFrame:

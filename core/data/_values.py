@@ -176,7 +176,7 @@ def convert_text(series: pd.Series) -> Converted:
     col = str(series.name)
     arr = pa.array(series, from_pandas=True)  # zero-copy for Arrow-backed text
     trimmed = pc.utf8_trim_whitespace(arr)
-    missing = pc.is_in(trimmed, value_set=_MARKER_SET.cast(trimmed.type))
+    missing = pc.is_in(trimmed, value_set=MARKER_SET.cast(trimmed.type))
     n_missing = int(pc.sum(missing).as_py() or 0) + trimmed.null_count
     if not n_missing:  # the common case, in as few passes as possible (1,500 columns add up)
         plain = _plain(trimmed)
@@ -209,5 +209,5 @@ def convert_text(series: pd.Series) -> Converted:
 
 # Compared as written, in the spellings people use ('NA', 'N/A', 'n/a', 'Missing', 'NULL'):
 # one lookup instead of lower-casing every cell of every column first.
-_MARKER_SET = pa.array(sorted({v for m in MISSING_MARKERS
+MARKER_SET = pa.array(sorted({v for m in MISSING_MARKERS
                                for v in (m, m.upper(), m.title(), m.capitalize())}), pa.large_string())

@@ -122,3 +122,16 @@ def test_an_anonymous_owner_is_never_named_to_others(store):
     assert anon not in str(err.value) and anon[5:] not in str(err.value)
     assert str(err.value) == NOT_YOURS.format(run_id=rid, owner=public_name(anon), action="rename")
     assert public_name(anon).startswith("anonymous #") and public_name(ALICE) == ALICE
+
+
+def test_a_derived_run_belongs_to_who_asked_and_is_private_only_for_the_parents_owner(store):
+    from core.runs.access import child_owner
+
+    public, hidden = store.get_run(_new(store, ALICE)), store.get_run(_new(store, ALICE, True))
+    assert child_owner(public, BOB) == {"owner": BOB, "private": False}
+    assert child_owner(hidden, ALICE) == {"owner": ALICE, "private": True}
+    assert child_owner(hidden, "admin@example.org") == {"owner": "admin@example.org",
+                                                        "private": False}
+    # A job queued before jobs carried their user: the parent's owner, and its privacy.
+    assert child_owner(hidden, None) == {"owner": ALICE, "private": True}
+

@@ -34,15 +34,18 @@ __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook",
            "trial_labels"]
 
 
-def submit_search(store, runner, definition: StudyDef) -> str:
+def submit_search(store, runner, definition: StudyDef, user: str | None = None) -> str:
     """Record the study and queue it as one background "search" job; returns the study id.
 
     The job runs up to `runner.slots` trials at once (see `run_study`) unless the definition
-    says how many."""
+    says how many. Its trial runs belong to `user` (else the user of an `as_user` store)."""
+    from core.runs.access import requester
+
+    user = requester(store, user)
     if definition.parallel is None:
         definition = definition.model_copy(update={"parallel": max(1, runner.slots)})
     study_id = create_study(store, definition)
-    job_id = runner.submit("search", {"study_id": study_id})
+    job_id = runner.submit("search", {"study_id": study_id, "user": user})
     load_study(store, study_id).set_user_attr("job_id", job_id)
     return study_id
 

@@ -116,10 +116,11 @@ def submit_adversarial(store, runner, parent_id: str, settings: AdvSettings | No
     """Create the child run and queue its training as the "adv_train" job; returns its run id.
 
     The child is made here, at submit time, so it is owned by the requester directly; the job
-    only trains it."""
-    from core.runs.access import requester
+    only trains it. TOO_MANY_QUEUED / TOO_MANY_RUNNING before anything is made."""
+    from core.runs.access import check_quota, requester
 
     user = requester(store, user)
+    check_quota(store, user)
     child = create_adversarial_run(store, parent_id, settings, user)
     runner.submit("adv_train", {"run_id": child}, run_id=child)
     return child

@@ -63,6 +63,7 @@ def _print_comparison(rows: list[dict]) -> None:
 
 def cmd_fairness(args) -> int:
     from core.audit.fairness import audit_run, compare_runs, mitigate_run
+    from core.identity import cli_user
     from core.runs import open_store
 
     store = open_store()
@@ -75,7 +76,7 @@ def cmd_fairness(args) -> int:
             print(f"\r{100 * fraction:5.1f} % {message[:60]:60s}", end="", file=sys.stderr)
 
         child = mitigate_run(store, args.run_id, args.mitigate, sensitive=args.sensitive,
-                             constraint=args.constraint, progress=progress)
+                             constraint=args.constraint, progress=progress, user=cli_user())
         print(file=sys.stderr)
         rows = compare_runs(store, args.run_id, args.sensitive, child_ids=[child])
         _print_comparison(rows)

@@ -30,18 +30,19 @@ def register(sub) -> None:
 def cmd_compress(args: argparse.Namespace) -> int:
     from core.compress import (FINETUNE_EPOCHS, check_fraction, prune_run, prune_sentences,
                                quantize_run)
+    from core.identity import cli_user
     from core.runs import open_store
 
     if args.prune is None and not args.quantize:
         raise LayerLabError(CHOOSE_ONE)
     store = open_store()
     if args.quantize:
-        result = quantize_run(store, args.run_id)
+        result = quantize_run(store, args.run_id, user=cli_user())
         sentences = result["sentences"]
     else:
         fraction = check_fraction(args.prune)  # a bad fraction fails before any model is loaded
         epochs = FINETUNE_EPOCHS if args.finetune_epochs is None else args.finetune_epochs
-        result = prune_run(store, args.run_id, fraction, epochs)
+        result = prune_run(store, args.run_id, fraction, epochs, user=cli_user())
         sentences = prune_sentences(result)
     print(f"{result['parent_id']} → {result['child_id']}")
     for line in sentences:

@@ -78,6 +78,7 @@ def _definition(args, store):
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from core.identity import cli_user
     from core.runs import open_store
     from core.search import (budget_warning, create_study, describe, require_best, run_study,
                              study_summary)
@@ -93,7 +94,8 @@ def cmd_search(args: argparse.Namespace) -> int:
           f"{definition.config['epochs']} epochs each", file=sys.stderr)
     if warning := budget_warning(store, definition):
         print(warning, file=sys.stderr)
-    run_study(store, study_id, on_trial=lambda line: print("  " + line, file=sys.stderr))
+    run_study(store, study_id, on_trial=lambda line: print("  " + line, file=sys.stderr),
+              user=cli_user())  # the trial runs are the OS user's, as `train` makes them
     summary = study_summary(store, study_id)
     best = require_best(summary)  # ALL_DIVERGED / NO_TRIAL_FINISHED: exit 2 with the reason
     for line in describe(summary):

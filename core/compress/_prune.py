@@ -65,9 +65,10 @@ def _check_epochs(epochs) -> int:
 
 
 def prune_run(store, run_id: str, fraction: float, finetune_epochs: int = FINETUNE_EPOCHS,
-              on_progress=None) -> dict:
+              on_progress=None, user: str | None = None) -> dict:
     """Prune `fraction` of the units of each prunable layer of run `run_id`; fine-tune; return
-    {parent_id, child_id, fraction, layers, before, after, pruned_only}."""
+    {parent_id, child_id, fraction, layers, before, after, pruned_only}. The child run is
+    `user`'s, the person who asked (core.runs.access.child_owner)."""
     from core.build import count_params
     from core.compress._shrink import check_fraction, plan_prune
     from core.compress._checks import compressible_model
@@ -84,7 +85,7 @@ def prune_run(store, run_id: str, fraction: float, finetune_epochs: int = FINETU
     pruned_only = _test_metric(plan.spec, plan.state, model)
     if on_progress:
         on_progress(0.3, f"Removed units; fine-tuning for {epochs} epochs…")
-    child = _create_child(store, parent, plan, fraction, epochs)
+    child = _create_child(store, parent, plan, fraction, epochs, user)
     done = _finetune(store, child, plan.state, epochs, on_progress)
     after = {"params": sum(v.numel() for k, v in plan.state.items() if _is_param(k)),
              "bytes": size_of(plan.state), "metric": (done.test_metrics or {}).get(metric)}
@@ -100,9 +101,12 @@ def _is_param(name: str) -> bool:
         and not name.startswith("target_scale.")
 
 
-def _create_child(store, parent, plan, fraction: float, epochs: int) -> str:
+def _create_child(store, parent, plan, fraction: float, epochs: int, user: str | None) -> str:
+    from core.runs.access import child_owner, requester
+
     config = dict(parent.config, epochs=epochs)
     child = store.create_run(
+        **child_owner(parent, requester(store, user)),
         name=f"{parent.name} · pruned {fraction:.0%}", kind=PRUNED_RUN, dataset=parent.dataset,
         dataset_hash=parent.dataset_hash, spec=plan.spec, config=config, task=parent.task,
         parent_id=parent.id)

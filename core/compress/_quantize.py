@@ -78,13 +78,14 @@ def measure(path: Path, feed: dict, data) -> dict:
             **{f"ms_batch_{b}": latency_ms(session, feed, b, r) for b, r in LATENCY_REPEATS.items()}}
 
 
-def quantize_run(store, run_id: str, on_progress=None) -> dict:
-    """Quantize the run's ONNX file to int8; {parent_id, child_id, before, after, sentences}."""
+def quantize_run(store, run_id: str, on_progress=None, user: str | None = None) -> dict:
+    """Quantize the run's ONNX file to int8; {parent_id, child_id, before, after, sentences}.
+    The child run is `user`'s, the person who asked (core.runs.access.child_owner)."""
     from core.compress._checks import compressible_model
 
     model = compressible_model(store, run_id)
     parent = model.run
-    child = _create_child(store, parent)
+    child = _create_child(store, parent, user)
     try:
         return _quantize(store, model, child, on_progress)
     except Exception as exc:
@@ -155,8 +156,11 @@ def _quiet_root():
         root.setLevel(level)
 
 
-def _create_child(store, parent) -> str:
+def _create_child(store, parent, user: str | None) -> str:
+    from core.runs.access import child_owner, requester
+
     child = store.create_run(
+        **child_owner(parent, requester(store, user)),
         name=f"{parent.name} · int8 ONNX", kind=QUANTIZED_RUN, dataset=parent.dataset,
         dataset_hash=parent.dataset_hash, spec=parent.spec, config=parent.config,
         task=parent.task, parent_id=parent.id)

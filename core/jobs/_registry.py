@@ -34,6 +34,11 @@ JOBS: dict[str, str] = {
     "quantize": "core.compress.jobs:quantize_job",  # int8 ONNX, measured before and after
 }
 
+# Audit jobs whose result is a new run (queued through core.audit.progress.submit_audit): they
+# count against the requester's run limits, and carry the requester as args["user"], the new
+# run's owner. "train", "adv_train" and "search" check the limits in their own submit functions.
+MAKES_RUNS = frozenset({"fairness_mitigate", "prune", "quantize"})
+
 
 def _check_target(target: object) -> str:
     if not isinstance(target, str) or ":" not in target:

@@ -4,9 +4,12 @@ The rules live here, in core, so the pages, the CLI and any script obey the same
 only greys out what this module would refuse anyway):
 - everyone sees every run, except a private run, which only its owner and admins see;
 - only the owner or an admin (LAYERLAB_ADMINS) may stop, delete, rename or hide a run; a run
-  without owner (made before owners existed, or by a derived job) may be managed by anyone;
+  without owner (made before owners existed) may be managed by anyone;
+- a run made from another run (mitigated, pruned, adversarially trained...) belongs to whoever
+  asked for it (`child_owner`), not to the parent's owner;
 - one user may have at most LAYERLAB_MAX_QUEUED_PER_USER waiting and
-  LAYERLAB_MAX_RUNNING_PER_USER training runs.
+  LAYERLAB_MAX_RUNNING_PER_USER training runs, whatever job makes them (training, search,
+  compression, mitigation, adversarial training).
 `as_user(store, user)` wraps a store so that everything read or changed through it follows
 these rules for `user` (the web pages use it); a user of None means "no one in particular"
 (the command line on its own machine, workers, tests) and is not restricted.
@@ -76,6 +79,23 @@ def check_quota(store: RunStore, user: str | None) -> None:
         count = sum(r.status == status for r in mine)
         if count >= limit:
             raise LayerLabError(message.format(count=count, limit=limit))
+
+
+def requester(store, user: str | None = None) -> str | None:
+    """Who asks: `user` when given, else the user of a store seen through `as_user`, else None."""
+    return user if user is not None else getattr(store, "user", None)
+
+
+def child_owner(parent: Run, user: str | None) -> dict[str, Any]:
+    """`owner` and `private` for a run made from `parent` at the request of `user`.
+
+    The requester owns the result (user B may mitigate user A's public run; the new run is B's).
+    No user means a job queued before jobs carried one: the parent's owner is the best guess.
+    A private parent gives a private child only when its owner asked: anyone else who could see
+    it is an admin, whose copy follows the usual default (public) rather than hiding it from
+    everyone but its new owner without saying so."""
+    owner = user if user is not None else parent.owner
+    return {"owner": owner, "private": bool(parent.private and owner == parent.owner)}
 
 
 class UserRunStore:

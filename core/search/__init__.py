@@ -34,15 +34,21 @@ __all__ = ["ParamRange", "StudyDef", "StudySummary", "TrialInfo", "PruningHook",
            "trial_labels"]
 
 
-def submit_search(store, runner, definition: StudyDef) -> str:
+def submit_search(store, runner, definition: StudyDef, user: str | None = None) -> str:
     """Record the study and queue it as one background "search" job; returns the study id.
 
     The job runs up to `runner.slots` trials at once (see `run_study`) unless the definition
-    says how many."""
+    says how many. Its trial runs belong to `user` (else the user of an `as_user` store), who
+    must be within their run limits (TOO_MANY_QUEUED / TOO_MANY_RUNNING) before anything is
+    recorded."""
+    from core.runs.access import check_quota, requester
+
+    user = requester(store, user)
+    check_quota(store, user)
     if definition.parallel is None:
         definition = definition.model_copy(update={"parallel": max(1, runner.slots)})
     study_id = create_study(store, definition)
-    job_id = runner.submit("search", {"study_id": study_id})
+    job_id = runner.submit("search", {"study_id": study_id, "user": user})
     load_study(store, study_id).set_user_attr("job_id", job_id)
     return study_id
 

@@ -102,7 +102,7 @@ def _first_params(definition) -> dict:
     return keep
 
 
-def run_study(store, study_id: str, on_trial=None) -> None:
+def run_study(store, study_id: str, on_trial=None, user: str | None = None) -> None:
     """Run the study's trials in this process until its budget is spent or it is stopped.
 
     Up to `definition.parallel` trials train at once, each on its own worker thread of this
@@ -114,7 +114,8 @@ def run_study(store, study_id: str, on_trial=None) -> None:
     handler only takes records of its own thread. Torch releases the GIL while it computes, so
     small models do train side by side.
 
-    `on_trial(summary_line: str)` is told about each finished trial (the CLI prints it)."""
+    `on_trial(summary_line: str)` is told about each finished trial (the CLI prints it); the
+    trial runs belong to `user`."""
     import optuna
 
     definition = study_def(load_study(store, study_id))
@@ -123,7 +124,7 @@ def run_study(store, study_id: str, on_trial=None) -> None:
     set_state(study, "running")
     if not study.trials and not study.user_attrs.get("stop_requested"):
         study.enqueue_trial(_first_params(definition))
-    workers = _Workers(store, study, definition, on_trial)
+    workers = _Workers(store, study, definition, on_trial, user)
     n = max(1, min(definition.parallel or 1, definition.trials or 64))
     try:
         with ThreadPoolExecutor(n, thread_name_prefix=study_id) as pool:
@@ -140,8 +141,9 @@ def run_study(store, study_id: str, on_trial=None) -> None:
 class _Workers:
     """What the study's worker threads share: the budget left, Stop, and a crash of any of them."""
 
-    def __init__(self, store, study, definition, on_trial):
+    def __init__(self, store, study, definition, on_trial, user: str | None = None):
         self.store, self.study, self.definition, self.on_trial = store, study, definition, on_trial
+        self.user = user
         self.t0, self.lock = time.monotonic(), threading.Lock()
         self.started = self.done = 0
         self.stopped = self.crashed = False
@@ -163,7 +165,7 @@ class _Workers:
     def work(self) -> None:
         while self.next_trial():
             try:
-                line = run_trial(self.store, self.study, self.definition)
+                line = run_trial(self.store, self.study, self.definition, self.user)
             except Exception:
                 self.crashed = True  # the other workers start no new trial
                 raise
@@ -173,8 +175,8 @@ class _Workers:
                     self.on_trial(line)
 
 
-def run_trial(store, study, definition) -> str:
-    """Ask for settings, train them as a run, tell Optuna how it went; a line saying so."""
+def run_trial(store, study, definition, user: str | None = None) -> str:
+    """Ask for settings, train them as a run of `user`, tell Optuna how it went; a line saying so."""
     import optuna
     from core.data import DatasetRef
     from core.spec import ModelSpec
@@ -188,7 +190,7 @@ def run_trial(store, study, definition) -> str:
     note = TRIAL_NOTE.format(study_id=study.study_name, number=trial.number)
     try:
         run_id = create_run(store, DatasetRef.model_validate(definition.dataset), spec, cfg,
-                            name=f"{study.study_name} trial {trial.number}")
+                            name=f"{study.study_name} trial {trial.number}", owner=user)
     except LayerLabError as exc:  # e.g. a width the data cannot take: a failed trial, not a crash
         trial.set_user_attr("error", str(exc))
         study.tell(trial, state=optuna.trial.TrialState.FAIL)

@@ -207,9 +207,13 @@ _FNS = {"threshold_optimizer": _threshold_optimizer, "reweighing": _reweighing,
 def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = None,
                  constraint: str = "demographic_parity", progress: Callable | None = None,
                  max_iter: int = DEFAULT_MAX_ITER, member_epochs: int | None = None,
-                 eps: float = 0.01, grid_size: int = DEFAULT_GRID_SIZE) -> str:
-    """Train the mitigated version of `run_id`; returns the new run's id (see core.trained)."""
+                 eps: float = 0.01, grid_size: int = DEFAULT_GRID_SIZE,
+                 user: str | None = None) -> str:
+    """Train the mitigated version of `run_id`; returns the new run's id (see core.trained).
+
+    The new run is `user`'s, the person who asked (core.runs.access.child_owner)."""
     from core.data import prepared
+    from core.runs.access import child_owner, requester
 
     run = store.get_run(run_id)
     _, data = prepared(run.dataset)
@@ -217,7 +221,8 @@ def mitigate_run(store, run_id: str, method: str, *, sensitive: str | None = Non
     cols = list(sensitive_frame(data, "train", sensitive).columns)
     child = store.create_run(name=f"{run.name} · {method.replace('_', ' ')}", kind="mitigated",
                              dataset=run.dataset, dataset_hash=run.dataset_hash, spec=run.spec,
-                             config=run.config, task=run.task, parent_id=run_id)
+                             config=run.config, task=run.task, parent_id=run_id,
+                             **child_owner(run, requester(store, user)))
     store.claim(child)
     store.set_status(child, "running")
     ctx = {"store": store, "run": run, "data": data, "cols": cols, "constraint": constraint,

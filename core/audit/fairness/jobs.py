@@ -8,7 +8,8 @@ AUDIT_KIND = AuditKind.FAIRNESS_MITIGATE
 
 
 def _mitigate(args: dict, progress, store) -> dict:
-    """args: run_id, method, sensitive (optional), constraint (optional) → the new run and the comparison."""
+    """args: run_id, method, sensitive, constraint, user (optional: who asked, the new run's
+    owner) → the new run and the comparison."""
     from core.audit.fairness._compare import compare_runs
     from core.audit.fairness._mitigate import mitigate_run
 
@@ -16,7 +17,7 @@ def _mitigate(args: dict, progress, store) -> dict:
     extra = {k: args[k] for k in ("max_iter", "member_epochs", "eps", "grid_size") if k in args}
     child = mitigate_run(store, args["run_id"], args["method"], sensitive=args.get("sensitive"),
                          constraint=args.get("constraint", "demographic_parity"),
-                         progress=progress.update, **extra)
+                         progress=progress.update, user=args.get("user"), **extra)
     progress.update(0.97, "Comparing before and after…")
     return {"child_id": child, "method": args["method"],
             "comparison": compare_runs(store, args["run_id"], args.get("sensitive"))}

@@ -62,10 +62,13 @@ def adversarial_hook(adv: AdvSettings, dataset_ref):
     return AdversarialBatches()
 
 
-def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None = None) -> str:
-    """A queued child run of `parent_id` that will be trained adversarially."""
+def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None = None,
+                           user: str | None = None) -> str:
+    """A queued child run of `parent_id` that will be trained adversarially, owned by `user`
+    (default: the user of an `as_user` store; see core.runs.access.child_owner)."""
     from core.audit.stress._settings import MAX_STRENGTH
     from core.data import prepared
+    from core.runs.access import child_owner, requester
 
     s = settings or AdvSettings()
     parent = store.get_run(parent_id)
@@ -83,7 +86,8 @@ def create_adversarial_run(store, parent_id: str, settings: AdvSettings | None =
     child = store.create_run(
         name=f"{parent.name} + adversarial training (PGD ε={s.eps:g})", dataset=parent.dataset,
         dataset_hash=parent.dataset_hash, spec=parent.spec, config=config,
-        task=parent.task, parent_id=parent_id, kind="adversarial")
+        task=parent.task, parent_id=parent_id, kind="adversarial",
+        **child_owner(parent, requester(store, user)))
     store.update_run(child, preprocessing=list(parent.preprocessing), seed=parent.seed,
                      total_epochs=config.get("epochs", parent.total_epochs),
                      metric_name=parent.metric_name)
@@ -107,8 +111,16 @@ def train_adversarial(store, run_id: str, settings: AdvSettings | dict | None = 
     return train_run(store, run_id, on_progress=on_progress, hooks=[hook])
 
 
-def submit_adversarial(store, runner, parent_id: str, settings: AdvSettings | None = None) -> str:
-    """Create the child run and queue its training as the "adv_train" job; returns its run id."""
-    child = create_adversarial_run(store, parent_id, settings)
+def submit_adversarial(store, runner, parent_id: str, settings: AdvSettings | None = None,
+                       user: str | None = None) -> str:
+    """Create the child run and queue its training as the "adv_train" job; returns its run id.
+
+    The child is made here, at submit time, so it is owned by the requester directly; the job
+    only trains it. TOO_MANY_QUEUED / TOO_MANY_RUNNING before anything is made."""
+    from core.runs.access import check_quota, requester
+
+    user = requester(store, user)
+    check_quota(store, user)
+    child = create_adversarial_run(store, parent_id, settings, user)
     runner.submit("adv_train", {"run_id": child}, run_id=child)
     return child

@@ -122,3 +122,64 @@ def test_an_anonymous_owner_is_never_named_to_others(store):
     assert anon not in str(err.value) and anon[5:] not in str(err.value)
     assert str(err.value) == NOT_YOURS.format(run_id=rid, owner=public_name(anon), action="rename")
     assert public_name(anon).startswith("anonymous #") and public_name(ALICE) == ALICE
+
+
+def test_a_derived_run_belongs_to_who_asked_and_is_private_only_for_the_parents_owner(store):
+    from core.runs.access import child_owner
+
+    public, hidden = store.get_run(_new(store, ALICE)), store.get_run(_new(store, ALICE, True))
+    assert child_owner(public, BOB) == {"owner": BOB, "private": False}
+    assert child_owner(hidden, ALICE) == {"owner": ALICE, "private": True}
+    assert child_owner(hidden, "admin@example.org") == {"owner": "admin@example.org",
+                                                        "private": False}
+    # A job queued before jobs carried their user: the parent's owner, and its privacy.
+    assert child_owner(hidden, None) == {"owner": ALICE, "private": True}
+
+
+def _mitigate(store, runner, parent):
+    from core.audit.progress import submit_audit
+
+    submit_audit(store, runner, parent, "fairness_mitigate", {"method": "reweighing"})
+
+
+def _prune(store, runner, parent):
+    from core.audit.progress import submit_audit
+
+    submit_audit(store, runner, parent, "prune", {"fraction": 0.5})
+
+
+def _adversarial(store, runner, parent):
+    from core.audit.stress import submit_adversarial
+
+    submit_adversarial(store, runner, parent)
+
+
+def _search(store, runner, parent):
+    from core.data import DatasetRef
+    from core.search import make_study_def, submit_search
+    from core.spec import get_preset
+    from core.train import TrainConfig
+
+    submit_search(store, runner, make_study_def(DatasetRef(name="moons"),
+                                                 get_preset("walkthrough_mlp"),
+                                                 TrainConfig(epochs=1), trials=1))
+
+
+@pytest.mark.parametrize("submit", [_mitigate, _prune, _adversarial, _search])
+@pytest.mark.parametrize("limit", ["queued", "running"])
+def test_every_job_that_makes_runs_is_refused_at_the_limit_before_anything_is_queued(
+        store, monkeypatch, submit, limit):
+    from core.audit.records import JobRecord
+    from core.search import list_studies
+    from tests.inline_runner import InlineRunner
+
+    monkeypatch.setenv(f"LAYERLAB_MAX_{limit.upper()}_PER_USER", "1")
+    parent = _new(store, ALICE, status="finished")  # Alice's: Bob's limit is what counts
+    _new(store, BOB, status=limit)
+    runner = InlineRunner()
+    with pytest.raises(LayerLabError) as err:
+        submit(as_user(store, BOB), runner, parent)
+    message = TOO_MANY_QUEUED if limit == "queued" else TOO_MANY_RUNNING
+    assert str(err.value) == message.format(count=1, limit=1)
+    assert runner.jobs == [] and len(store.list_runs()) == 2 and list_studies(store) == []
+    assert all(JobRecord.read(store, parent, k) is None for k in ("fairness_mitigate", "prune"))

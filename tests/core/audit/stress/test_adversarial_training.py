@@ -41,3 +41,23 @@ def test_adversarial_training_refuses_unfinished_runs_and_absurd_eps(digits_run)
     with pytest.raises(LayerLabError) as err:
         create_adversarial_run(store, parent_id, AdvSettings(eps=3.0))
     assert str(err.value) == "ε = 3 is too large for adversarial training on image data (at most 1)."
+
+
+def test_the_adversarial_run_belongs_to_who_asked_for_it(digits_run, tmp_path, monkeypatch):
+    from core.audit.stress import submit_adversarial
+    from core.runs.access import as_user
+    from tests.inline_runner import InlineRunner
+
+    store, parent_id = digits_run
+    monkeypatch.setenv("LAYERLAB_HOME", str(tmp_path))
+    store.update_run(parent_id, owner="alice@example.org")
+    try:
+        runner = InlineRunner()
+        child_id = submit_adversarial(as_user(store, "bob@example.org"), runner, parent_id,
+                                      AdvSettings(eps=0.1, steps=1, epochs=1))
+    finally:
+        store.update_run(parent_id, owner=None)  # the run is shared by the session's tests
+    child = store.get_run(child_id)
+    assert child.parent_id == parent_id and child.owner == "bob@example.org"
+    assert runner.jobs == [("adv_train", {"run_id": child_id}, child_id)]
+    store.set_status(child_id, "stopped")  # made here, trained by no one: not left queued

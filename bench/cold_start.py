@@ -20,6 +20,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -60,8 +61,9 @@ def time_first_page(browser, script: Path, marker: str) -> float:
         page.close()
         return elapsed
     finally:
-        proc.terminate()
-        proc.wait(10)
+        from live_latency import stop_app
+
+        stop_app(proc, home)
 
 
 def main() -> int:

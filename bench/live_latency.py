@@ -67,6 +67,21 @@ def start_app(home: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("streamlit did not start; see " + str(home / "streamlit.log"))
 
 
+def stop_app(proc: subprocess.Popen, home: Path) -> None:
+    """Stop the server, then the workers it started (the warm worker outlives a server by
+    design, so a restarted server finds it; left behind here it would load the next contender).
+    Both by process id."""
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:  # a busy machine: do not lose the figures over it
+        proc.kill()
+    env = {**os.environ, "LAYERLAB_HOME": str(home)}
+    subprocess.run([sys.executable, "-c", "from core.jobs import default_runner; "
+                    "from core.runs import open_store; default_runner(open_store()).shutdown()"],
+                   cwd=REPO, env=env, check=False, capture_output=True, timeout=120)
+
+
 def fake_run(store) -> str:
     """A run that looks like a worker is training it (this process plays the worker)."""
     from core.runs import EpochRow
@@ -120,11 +135,7 @@ def measure(rows: int, seed: int = 0) -> dict:
             browser.close()
     finally:
         store.set_status(run_id, "stopped")
-        app.terminate()
-        try:
-            app.wait(30)
-        except subprocess.TimeoutExpired:  # a busy machine: do not lose the figures over it
-            app.kill()
+        stop_app(app, home)
     return {"latencies": _latencies(drawn, written), "poll_s": POLL_S}
 
 

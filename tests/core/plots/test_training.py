@@ -104,3 +104,20 @@ def test_live_traces_are_the_figures_traces():
         assert [t["name"] for t in traces] == [t.name for t in fig.data]
         for t, f in zip(traces, fig.data):
             assert list(t["x"]) == pts(f.x) and list(t["y"]) == pts(f.y)
+
+
+def test_overlay_panels_one_legend_entry_and_colour_per_run():
+    from core.plots.training import overlay_panels
+
+    runs = {"first": [row(e, val_loss=1 / (1 + e), val_metric=0.1 * e) for e in range(3)],
+            "second <b>": [row(e, val_loss=None, val_metric=0.5) for e in range(2)]}
+    fig = overlay_panels(runs, [("val_loss", "Validation loss", None),
+                                ("val_metric", "Validation accuracy", [0, 1.02])])
+    left = [t for t in fig.data if t.xaxis == "x"]
+    right = [t for t in fig.data if t.xaxis == "x2"]
+    assert [t.name for t in left] == [t.name for t in right] == ["first", "second ‹b›"]
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    assert [t.line.color for t in left] == [t.line.color for t in right]
+    assert pts(left[0].y) == [1.0, 0.5, 1 / 3] and pts(left[1].y) == [None, None]
+    assert pts(right[0].y) == [0.0, 0.1, 0.2]
+    assert tuple(fig.layout.yaxis2.range) == (0, 1.02)

@@ -1,7 +1,9 @@
 """Time from submitting a run to its first point (the epoch-0 row) in the store, cold and warm.
 
+prestart: a freshly started server (the app's warm worker, and the model checks' imports
+loaded in the background), the issue's "first run on a fresh server"; goal <= 2 s.
 cold: no worker alive, so submitting starts one (python + torch import + data load).
-warm: a worker is idle from the previous run (torch imported, dataset cached).
+warm: a worker is idle from the previous run (torch imported, dataset cached); goal <= 1 s.
 Measured from the `submit_training` call (validation in the calling process included, data
 cached there after the first call) and from the moment the job is queued.
 Run: python bench/first_point.py
@@ -48,27 +50,31 @@ def main() -> None:
     from core.data import default_ref
     from core.jobs import LocalJobRunner
     from core.runs import open_store
-    from core.spec import get_preset
+    from core.spec import get_preset, warm_up
     from core.train import TrainConfig
     from core.data import prepared
 
     store = open_store()
-    runner = LocalJobRunner(store, slots=1)
     ref, spec = default_ref("adult"), get_preset("walkthrough_mlp")
     cfg = TrainConfig(epochs=1, batch_size=256)
     prepared(ref)  # the web process has the dataset loaded already (Data page)
-    try:
-        cold = time_to_first_point(store, runner, ref, spec, cfg)
-        warm = [time_to_first_point(store, runner, ref, spec, cfg) for _ in range(3)]
-    finally:
-        runner.shutdown()
-    # A freshly started server: the app prestarts one worker (torch imported, Adult prepared);
-    # a person clicks the quick start once the page is up (here: once the worker is ready).
+    # A freshly started server, measured first (this process has imported nothing heavy yet,
+    # like a new server): the app starts one worker and, in a background thread, loads what
+    # checking a model needs (ui.resources._warm_up); a person clicks the quick start once the
+    # page is up (here: once the worker is ready).
     runner = LocalJobRunner(store, slots=1)
     try:
         runner.prestart()
-        _wait_ready(Path(os.environ["LAYERLAB_HOME"]) / "logs" / "worker-0.log", lines=2)
+        warm_up()
+        _wait_ready(Path(os.environ["LAYERLAB_HOME"]) / "logs" / "worker-0.log", lines=1)
         started = time_to_first_point(store, runner, ref, spec, cfg)
+    finally:
+        runner.shutdown()
+    # No worker alive: submitting starts one (python + torch import + data preparation).
+    runner = LocalJobRunner(store, slots=1)
+    try:
+        cold = time_to_first_point(store, runner, ref, spec, cfg)
+        warm = [time_to_first_point(store, runner, ref, spec, cfg) for _ in range(3)]
     finally:
         runner.shutdown()
     warm_best = min(warm)

@@ -11,6 +11,10 @@ def layerlab_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("LAYERLAB_HOME", str(home))
     monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
+    # Pages run in-process (AppTest) start the app's warm worker a second after their first run,
+    # often once the test is over: it must exit soon, not poll a deleted home for ten minutes
+    # beside the rest of the suite.
+    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
     return home
 
 

@@ -9,6 +9,7 @@ per server and store with the runner) notices dead workers while pages only poll
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 
@@ -47,10 +48,23 @@ def _runner(url: str):
     runner.start_reaper(interval_s=2.0)
     # A warm worker for the first run (torch imported, Adult prepared, in its own process: the
     # server imports no torch for it). Started a moment later so the first page comes first.
-    timer = threading.Timer(_PRESTART_AFTER_S, runner.prestart)
+    timer = threading.Timer(_PRESTART_AFTER_S, _warm_up, args=(runner,))
     timer.daemon = True  # never holds the server up when it stops
     timer.start()
     return runner
+
+
+def _warm_up(runner) -> None:
+    """Start the warm worker, then load what a first Train click needs in this process:
+    checking the model imports torch and sympy (4-7 s on a small machine), which would
+    otherwise be spent after the click. Runs once, in a background thread."""
+    runner.prestart()
+    try:
+        from core.spec import warm_up
+
+        warm_up()
+    except Exception:  # noqa: BLE001 - warming is an optimisation; the click still works
+        logging.getLogger(__name__).exception("warming up the model checks failed")
 
 
 def _live_runner(url: str):

@@ -87,6 +87,9 @@ def serve(url: str, slot: int, threads: int, reaper=LocalJobRunner, cap_memory: 
     import torch  # noqa: F401 - imported once here so each job starts warm
 
     resolve_job("train")  # imports the training code once, through the registry (no layer import)
+    from core.spec import warm_up
+
+    warm_up()  # the first job's model check would otherwise import sympy (~2 s) on the clock
     torch.set_num_threads(max(1, threads))
     # After torch is imported (its own mappings count towards the cap), before any job runs.
     if cap_memory:

@@ -11,7 +11,7 @@ Importing this package does not import torch; `analyse` does, when first called.
 `core.spec.torch_layers` (imported by `core.build` only) holds the torch modules a spec
 layer becomes.
 """
-from core.spec._analyse import LayerRow, SpecReport, analyse, plan
+from core.spec._analyse import LayerRow, SpecReport, analyse, plan, warm_up
 from core.spec._catalogue import LayerInfo, ParamInfo, catalogue
 from core.spec._checks import describe, human_bytes
 from core.spec._parse import parse_spec
@@ -27,5 +27,5 @@ def export_spec(spec: ModelSpec) -> str:
 __all__ = [
     "LAYER_TYPES", "LayerInfo", "LayerRow", "ModelSpec", "ParamInfo", "Preset", "SpecReport",
     "analyse", "plan", "catalogue", "default_preset_for", "describe", "export_spec", "get_preset",
-    "human_bytes", "parse_spec", "preset_names", "presets",
+    "human_bytes", "parse_spec", "preset_names", "presets", "warm_up",
 ]

@@ -195,6 +195,16 @@ def analyse(spec: s.ModelSpec, input_shape: tuple[int, ...], task: str, n_output
     return plan(spec, input_shape, task, n_outputs, batch_size)[0]
 
 
+def warm_up() -> None:
+    """Check one small model on torch's meta device now, so what that first check imports
+    (torch itself, then sympy for torch's symbolic shapes: ~2 s more on a small machine) is
+    loaded before anyone waits for it. The web server calls this in the background once its
+    first page is out (a Train click validates the model here), a worker before its first job."""
+    from core.spec._presets import get_preset
+
+    analyse(get_preset("walkthrough_mlp"), (8,), "binary", 1)
+
+
 def _flatten(nodes: list[Node]) -> list[LayerRow]:
     rows = []
     for node in nodes:

@@ -16,9 +16,11 @@ from core.runs.access import why_not
 from ui.resources import get_runner, get_store, store_guarded
 from ui.text import md
 
-# 0.25 s keeps the median delay from a stored point to the chart near 0.15 s (half the
-# interval plus one render) while costing one small SQLite read per tick.
-POLL_S = 0.25
+# Each tick costs the server one small read, but the watching browser ~0.1 s of Streamlit's
+# own page updating plus the chart's redraw: at 0.25 s one browser took a whole core beside a
+# two-core machine's worker (watched epochs 1.41x slower). 0.5 s halves that and still puts a
+# stored point on the chart 0.38 s later (median; p90 0.64 s, bench/live_latency.py).
+POLL_S = 0.5
 LIVE_STATUSES = ("queued", "running")
 NO_TRAINED_MODEL = "No trained model yet: weights are saved after a run's first epoch. Train one first."
 

@@ -191,13 +191,13 @@ def overlay_panels(runs_epochs: dict[str, list[Any]],
 
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[t for _, t, _ in panels],
                         horizontal_spacing=0.08)
-    for col, (field, _title, y_range) in enumerate(panels, start=1):
+    for col, (field, title, y_range) in enumerate(panels, start=1):
         for i, (label, rows) in enumerate(runs_epochs.items()):
             name = plain(label)
             trace = _as_arrays(_line(name, *_series(rows, field), _PALETTE[i % len(_PALETTE)]))
             fig.add_trace({**trace, "legendgroup": name, "showlegend": col == 1}, row=1, col=col)
         fig.update_xaxes(title_text="Epoch", rangemode="tozero", row=1, col=col)
-        fig.update_yaxes(title_text=_FIELD_TITLES.get(field, field).split(" (")[0],
+        fig.update_yaxes(title_text=title.split(" (")[0],  # "Validation accuracy"
                          range=y_range, row=1, col=col)
     fig.update_layout(height=420, margin={"l": 50, "r": 10, "t": 40, "b": 10}, showlegend=True,
                       legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},

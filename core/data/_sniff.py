@@ -34,8 +34,8 @@ _MAGIC = {  # file signatures people upload by mistake, with the fix for each
     b"GIF8": ("a GIF image", FIX),
     b"%PDF": ("a PDF document", "Export the table as CSV from the program that made the PDF "
               "(a PDF cannot be read as a table), then upload that."),
-    b"PK\x03\x04": ("a ZIP archive or an Excel .xlsx workbook", "If it is a workbook, "
-                    + _XLSX_FIX + " If it is a ZIP, unzip it and upload the CSV inside."),
+    b"PK\x03\x04": ("a ZIP archive or an Excel .xlsx workbook", "If it is a workbook, o"
+                    + _XLSX_FIX[1:] + " If it is a ZIP, unzip it and upload the CSV inside."),
     b"\x1f\x8b": ("a gzip-compressed file", "Decompress it and upload the CSV inside."),
     b"\xd0\xcf\x11\xe0": ("an old Excel .xls workbook", _XLSX_FIX),
 }

@@ -33,7 +33,7 @@ _BASIC = _table(["name", "x", "y"], [[f"n{i}" for i in range(ROWS)], [str(i) for
 _LONG = "z" * 2_000_000
 _PDF_FIX = ("Export the table as CSV from the program that made the PDF (a PDF cannot be read as a "
             "table), then upload that.")
-_XLSX_FIX = ("If it is a workbook, Open it in Excel or LibreOffice and save it with File > Save As > "
+_XLSX_FIX = ("If it is a workbook, open it in Excel or LibreOffice and save it with File > Save As > "
              "CSV UTF-8, then upload that. If it is a ZIP, unzip it and upload the CSV inside.")
 _HTML_FIX = ("Download the table itself as CSV (not the page showing it), or copy the table into a "
              "spreadsheet and save it as CSV UTF-8.")

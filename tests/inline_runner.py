@@ -18,6 +18,13 @@ class InlineRunner:
         self.jobs.append((name, json.loads(json.dumps(args)), run_id))
         return f"job-{len(self.jobs)}"
 
+    def queue(self):
+        """The recorded jobs as a real runner lists its queue: all waiting, in order."""
+        from core.jobs import JobStatus
+
+        return [JobStatus(id=f"job-{i}", name=name, args=args, run_id=run_id, status="queued",
+                          position=i) for i, (name, args, run_id) in enumerate(self.jobs, 1)]
+
     def run_all(self, store) -> None:
         from core.jobs import resolve_job
 

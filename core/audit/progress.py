@@ -42,14 +42,14 @@ def submit_audit(store, runner, run_id: str, job: str, args: dict | None = None,
     A job that makes a new run (core.jobs.MAKES_RUNS) is refused with TOO_MANY_QUEUED /
     TOO_MANY_RUNNING when the requester (`user`, else the user of an `as_user` store) is at their
     limit, and carries them as args["user"]: the worker's plain store cannot know who asked."""
-    from core.jobs import MAKES_RUNS
+    from core.jobs import MAKES_RUNS, waiting_run_jobs
     from core.runs.access import check_quota, requester
 
     kind = kind or job
     store.get_run(run_id)  # a clear error for an unknown run, before anything is queued
     if job in MAKES_RUNS:
         user = requester(store, user)
-        check_quota(store, user)
+        check_quota(store, user, waiting_run_jobs(runner, user))
         args = {**(args or {}), "user": user}
     JobRecord(state=JobState.QUEUED, progress=0.0, job_id=None, message=WAITING).save(store, run_id, kind)
     job_id = runner.submit(job, {"run_id": run_id, "kind": kind, **(args or {})})

@@ -16,12 +16,13 @@ from core.jobs._ray import RayJobRunner  # imports ray itself only when connecti
 from core.jobs._unavailable import UnavailableRunner
 from core.jobs.messages import RAY_ADDRESS_ENV
 from core.jobs._registry import (EXTRA_JOBS_ENV, JOBS, MAKES_RUNS, known_jobs, register_job,
-                                 resolve_job)
+                                 resolve_job, waiting_run_jobs)
 from core.jobs.memory import OUT_OF_MEMORY, apply_memory_cap, is_out_of_memory, out_of_memory_message
 from core.jobs._threads import default_slots, worker_threads
 
 __all__ = ["JobRunner", "JobStatus", "WorkerInfo", "LocalJobRunner", "default_runner",
            "register_job", "resolve_job", "known_jobs", "JOBS", "MAKES_RUNS", "EXTRA_JOBS_ENV", "JOB_STATUSES",
+           "waiting_run_jobs",
            "death_reason", "RayJobRunner", "RAY_ADDRESS_ENV",
            "UnavailableRunner", "OUT_OF_MEMORY", "apply_memory_cap", "is_out_of_memory",
            "out_of_memory_message", "default_slots", "worker_threads"]

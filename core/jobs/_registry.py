@@ -34,10 +34,19 @@ JOBS: dict[str, str] = {
     "quantize": "core.compress.jobs:quantize_job",  # int8 ONNX, measured before and after
 }
 
-# Audit jobs whose result is a new run (queued through core.audit.progress.submit_audit): they
-# count against the requester's run limits, and carry the requester as args["user"], the new
-# run's owner. "train", "adv_train" and "search" check the limits in their own submit functions.
-MAKES_RUNS = frozenset({"fairness_mitigate", "prune", "quantize"})
+# Jobs whose result is new runs, made only when a worker takes them: they count against the
+# requester's run limits while queued, and carry the requester as args["user"], the new runs'
+# owner. The audits among them are queued through core.audit.progress.submit_audit, "search"
+# through core.search.submit_search; "train" and "adv_train" have their run before they queue.
+MAKES_RUNS = frozenset({"fairness_mitigate", "prune", "quantize", "search"})
+
+
+def waiting_run_jobs(runner, user: str | None) -> int:
+    """How many of `user`'s queued jobs will make runs once a worker takes them (their runs do
+    not exist yet, so a count of queued runs alone would let one person queue any number)."""
+    if user is None:
+        return 0
+    return sum(j.name in MAKES_RUNS and j.args.get("user") == user for j in runner.queue())
 
 
 def _check_target(target: object) -> str:

@@ -68,15 +68,18 @@ def check_can_manage(run: Run, user: str | None, action: str) -> None:
         raise LayerLabError(reason)
 
 
-def check_quota(store: RunStore, user: str | None) -> None:
-    """TOO_MANY_QUEUED / TOO_MANY_RUNNING when `user` may not queue one more run now."""
+def check_quota(store: RunStore, user: str | None, waiting: int = 0) -> None:
+    """TOO_MANY_QUEUED / TOO_MANY_RUNNING when `user` may not queue one more run now.
+
+    `waiting`: the user's queued jobs that will make runs but have none yet (a search, a
+    compression; core.jobs.waiting_run_jobs), counted as queued runs."""
     if user is None:
         return
     mine = [r for r in store.list_runs(limit=100_000) if r.owner == user]
     for status, limit, message in (
             ("queued", settings.max_queued_per_user(), TOO_MANY_QUEUED),
             ("running", settings.max_running_per_user(), TOO_MANY_RUNNING)):
-        count = sum(r.status == status for r in mine)
+        count = sum(r.status == status for r in mine) + (waiting if status == "queued" else 0)
         if count >= limit:
             raise LayerLabError(message.format(count=count, limit=limit))
 

@@ -41,10 +41,11 @@ def submit_search(store, runner, definition: StudyDef, user: str | None = None) 
     says how many. Its trial runs belong to `user` (else the user of an `as_user` store), who
     must be within their run limits (TOO_MANY_QUEUED / TOO_MANY_RUNNING) before anything is
     recorded."""
+    from core.jobs import waiting_run_jobs
     from core.runs.access import check_quota, requester
 
     user = requester(store, user)
-    check_quota(store, user)
+    check_quota(store, user, waiting_run_jobs(runner, user))
     if definition.parallel is None:
         definition = definition.model_copy(update={"parallel": max(1, runner.slots)})
     study_id = create_study(store, definition)

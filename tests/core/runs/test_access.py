@@ -183,3 +183,22 @@ def test_every_job_that_makes_runs_is_refused_at_the_limit_before_anything_is_qu
     assert str(err.value) == message.format(count=1, limit=1)
     assert runner.jobs == [] and len(store.list_runs()) == 2 and list_studies(store) == []
     assert all(JobRecord.read(store, parent, k) is None for k in ("fairness_mitigate", "prune"))
+
+
+@pytest.mark.parametrize("second", [_mitigate, _search])
+def test_jobs_that_will_make_runs_count_as_queued_runs_while_they_wait(store, monkeypatch, second):
+    """A queued compression has no run until a worker takes it; without counting it, one person
+    could queue any number of them back to back."""
+    from tests.inline_runner import InlineRunner
+
+    monkeypatch.setenv("LAYERLAB_MAX_QUEUED_PER_USER", "1")
+    parent = _new(store, ALICE, status="finished")
+    runner = InlineRunner()
+    _prune(as_user(store, BOB), runner, parent)  # Bob's first: allowed, waiting, no run yet
+    assert [name for name, _, _ in runner.jobs] == ["prune"]
+    with pytest.raises(LayerLabError) as err:
+        second(as_user(store, BOB), runner, parent)
+    assert str(err.value) == TOO_MANY_QUEUED.format(count=1, limit=1)
+    assert len(runner.jobs) == 1
+    _mitigate(as_user(store, ALICE), runner, parent)  # someone else's limit is untouched
+    assert len(runner.jobs) == 2

@@ -116,10 +116,11 @@ def test_train_watch_stop_reload_and_compare(page, app_url):
     page.wait_for_url("**/experiments**")
     wait_for_app(page)
     page.get_by_test_id("stDataFrame").wait_for()
-    # The newest run is ticked for comparison: its validation curve is drawn, labelled by id.
+    # The newest run is ticked for comparison: its validation curve is drawn, labelled by id
+    # (read from plotly's full data: the figure sends its points as binary arrays).
     page.wait_for_function(
         "([id, n]) => [...document.querySelectorAll('.js-plotly-plot')].some(el =>"
-        " (el.data || []).some(d => d.name.startsWith(id) && d.x.length === n))",
+        " (el._fullData || []).some(d => d.name.startsWith(id) && d.x.length === n))",
         arg=[run_id, n_epochs])
     assert page.locator(".legendtext", has_text=run_id).count() >= 1
 

@@ -1,5 +1,12 @@
 """Shared fixtures: every test gets its own LayerLab home (store, uploads, workspace)."""
+import os
+
 import pytest
+
+# Pages run in-process (AppTest) start the app's warm worker a second after their first run,
+# often once the test is over and its environment undone: set for the whole session, so such a
+# worker exits 20 s after its last job instead of idling for ten minutes beside the suite.
+os.environ.setdefault("LAYERLAB_WORKER_IDLE_S", "20")
 
 # A real PostgreSQL server for the run-store tests (started only when a test asks for it).
 from tests.servers.postgres import postgres_server, postgres_url  # noqa: F401
@@ -11,10 +18,6 @@ def layerlab_home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("LAYERLAB_HOME", str(home))
     monkeypatch.delenv("LAYERLAB_STORE_URL", raising=False)
-    # Pages run in-process (AppTest) start the app's warm worker a second after their first run,
-    # often once the test is over: it must exit soon, not poll a deleted home for ten minutes
-    # beside the rest of the suite.
-    monkeypatch.setenv("LAYERLAB_WORKER_IDLE_S", "20")
     return home
 
 

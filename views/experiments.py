@@ -92,10 +92,32 @@ def _ended_curve(run_id: str, stamp: tuple) -> list:
     return store.epochs(run_id)
 
 
+def _stamp(run) -> tuple:
+    return (run.status, run.epoch, run.duration_s, run.best_val_loss, run.name)
+
+
 def _curve(run) -> list:
     if run.status in LIVE_STATUSES:
         return store.epochs(run.id)
-    return _ended_curve(run.id, (run.status, run.epoch, run.duration_s, run.best_val_loss))
+    return _ended_curve(run.id, _stamp(run)[:-1])
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _ended_panels(stamps: tuple, metric: str):
+    """The overlay of runs that have all ended, built once per selection (0.1 s for 20 runs);
+    `stamps` holds each run's id and state, so a renamed or changed run rebuilds it."""
+    from core.plots.training import overlay_panels
+
+    epochs = {f"{run_id} · {stamp[-1]}": _ended_curve(run_id, stamp[:-1])
+              for run_id, stamp in stamps}
+    return overlay_panels(epochs, _panels(metric))
+
+
+def _panels(metric: str) -> list:
+    name = {"accuracy": "accuracy", "r2": "R²"}[metric]
+    return [("val_loss", "Validation loss (lower is better)", None),
+            ("val_metric", f"Validation {name} (higher is better)",
+             [0, 1.02] if metric == "accuracy" else None)]
 
 
 def overlay_charts(selected: list[str], polling: bool) -> None:
@@ -113,11 +135,10 @@ def overlay_charts(selected: list[str], polling: bool) -> None:
                for i in selected}
     if len(metrics) == 1:
         metric = metrics.pop()
-        name = {"accuracy": "accuracy", "r2": "R²"}[metric]
-        fig = overlay_panels(epochs, [
-            ("val_loss", "Validation loss (lower is better)", None),
-            ("val_metric", f"Validation {name} (higher is better)",
-             [0, 1.02] if metric == "accuracy" else None)])
+        if any(r.status in LIVE_STATUSES for r in current.values()):
+            fig = overlay_panels(epochs, _panels(metric))
+        else:
+            fig = _ended_panels(tuple((i, _stamp(current[i])) for i in selected), metric)
         st.plotly_chart(fig, key="overlay", config={"displaylogo": False})
     else:
         st.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),

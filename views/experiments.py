@@ -130,21 +130,26 @@ def overlay_charts(selected: list[str], polling: bool) -> None:
     current = {i: store.get_run(i) for i in selected} if polling else {i: by_id[i] for i in selected}
     if polling and not any(r.status in LIVE_STATUSES for r in current.values()):
         st.rerun()  # all ticked runs ended: redraw the page (fresh table) and stop polling
-    epochs = {f"{i} · {current[i].name}": _curve(current[i]) for i in selected}
     metrics = {current[i].metric_name or ("r2" if current[i].task == "regression" else "accuracy")
                for i in selected}
-    if len(metrics) == 1:
-        metric = metrics.pop()
-        if any(r.status in LIVE_STATUSES for r in current.values()):
-            fig = overlay_panels(epochs, _panels(metric))
-        else:
-            fig = _ended_panels(tuple((i, _stamp(current[i])) for i in selected), metric)
+    ended = not any(r.status in LIVE_STATUSES for r in current.values())
+    if len(metrics) == 1 and ended:  # read and built once per selection (see _ended_panels)
+        fig = _ended_panels(tuple((i, _stamp(current[i])) for i in selected), metrics.pop())
         st.plotly_chart(fig, key="overlay", config={"displaylogo": False})
+        return _overlay_caption()
+    epochs = {f"{i} · {current[i].name}": _curve(current[i]) for i in selected}
+    if len(metrics) == 1:
+        st.plotly_chart(overlay_panels(epochs, _panels(metrics.pop())), key="overlay",
+                        config={"displaylogo": False})
     else:
         st.plotly_chart(overlay(epochs, "val_loss", title="Validation loss (lower is better)"),
                         key="overlay-loss", config={"displaylogo": False})
         st.info("The ticked runs use different metrics (accuracy and R²), so only their "
                 "losses are drawn together.")
+    _overlay_caption()
+
+
+def _overlay_caption() -> None:
     st.caption("Validation data is never used for learning, so these curves show how well each "
                "model does on new rows. Epoch 0 is before any training.")
 

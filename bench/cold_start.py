@@ -1,4 +1,4 @@
-"""Cold start: `streamlit run app.py` to the first interactive page, against a bare app.
+"""Cold start: `streamlit run serve.py` (how users start LayerLab) to the first interactive page, against a bare app.
 
 Both servers are started the same way in this run, and a real browser (Debian chromium)
 waits for each page's first content. The ratio LayerLab / bare says what our imports and
@@ -80,7 +80,7 @@ def main() -> int:
         for _ in range(args.repeats):  # interleaved so machine noise hits both alike
             rows["bare streamlit"].append(time_first_page(browser, bare, "bare page ready"))
             rows["LayerLab home"].append(
-                time_first_page(browser, REPO / "app.py", "LayerLab lets you build"))
+                time_first_page(browser, REPO / "serve.py", "LayerLab lets you build"))
         browser.close()
     med = {k: statistics.median(v) for k, v in rows.items()}
     ratio = med["LayerLab home"] / med["bare streamlit"]

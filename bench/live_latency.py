@@ -51,7 +51,7 @@ def free_port() -> int:
 def start_app(home: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "LAYERLAB_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"), "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
          "--server.fileWatcherType=none"],
         cwd=REPO, env=env, stdout=open(home / "streamlit.log", "ab"), stderr=subprocess.STDOUT,

@@ -30,6 +30,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 GOAL_RATIO = 1.2
 CONTENDERS = {"headless": 0, "watched1": 1, "watched2": 2}
+# The run's live panel is up: its chart frame (which polls LayerLab's live route) has loaded.
+LIVE_PANEL_JS = ("() => [...document.querySelectorAll('iframe')].some(i => "
+                 "i.src.includes('layerlab_live_chart') && i.contentDocument && "
+                 "i.contentDocument.querySelector('#progress:not([hidden])'))")
 
 
 def _wait_done(store, run_id: str, timeout: float = 180) -> None:
@@ -98,7 +102,7 @@ class _browsers:
             b = self.pw.chromium.launch(executable_path=self.chromium, args=self.args)
             page = b.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(self.url, timeout=120_000)
-            page.wait_for_selector('[data-testid="stProgress"]', timeout=240_000)
+            page.wait_for_function(LIVE_PANEL_JS, timeout=240_000)
             self.browsers.append(b)
         time.sleep(1.0)  # let the pages settle into their polling
         return self

@@ -64,7 +64,7 @@ def _plain(fig: Any) -> dict:
     return walk(json.loads(fig.to_json()))
 
 
-def _new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:
+def new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:
     """The same three charts' traces holding only the new points, as plain dicts: a live tick
     builds no plotly figure (building and serialising three took most of a tick's time)."""
     from core.plots.fairness import live_gap_traces
@@ -76,8 +76,11 @@ def _new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:
     return [{"data": t} if t else None for t in traces]
 
 
-def live_curves(store: Any, run: Any, live: bool) -> None:
-    """Draw the run's curves; while `live`, send the browser only what it has not drawn."""
+def live_curves(store: Any, run: Any, live: bool, feed: dict | None = None) -> None:
+    """Draw the run's curves; while `live`, send the browser only what it has not drawn.
+
+    With `feed` ({"url", "key", "progress"}, see ui/live_feed.py) the chart frame fetches new
+    points itself and shows the progress line; this panel reruns only when `key` changes."""
     key = f"curves-{run.id}"
     ack = st.session_state.get(key) or {}
     version = f"{run.id}/{'live' if live else run.status}"
@@ -90,23 +93,29 @@ def live_curves(store: Any, run: Any, live: bool) -> None:
         epochs = store.epochs_after(run.id, ack["epoch"])
         steps = store.steps_after(run.id, ack["step"]) if live else []
         figs = None
-        updates = _new_points(run, epochs, steps) if (epochs or steps) else []
+        updates = new_points(run, epochs, steps) if (epochs or steps) else []
         upto = {"epoch": max([ack["epoch"], *(e.epoch for e in epochs)]),
                 "step": max([ack["step"], *(s for s, _ in steps)])}
-    if upto["epoch"] < 0:
+    _captions(run, live, upto["epoch"], counted=feed is None)
+    if upto["epoch"] < 0 and not live:
+        return
+    live_chart(run=run.id, version=version, figs=figs, updates=updates, upto=upto, feed=feed,
+               key=key)
+
+
+def _captions(run: Any, live: bool, trained: int, *, counted: bool) -> None:
+    """What the charts show, in words. With the live feed the count of epochs would go stale
+    between reruns, so the frame's progress line ("Epoch 3 / 10") says it instead."""
+    if trained < 0 and (counted or not live):
         st.caption(NO_POINTS_YET if live else NO_POINTS)
-        if not live:
-            return
     else:
-        trained = upto["epoch"]
-        st.caption(f"{trained} epoch{'s' if trained != 1 else ''} recorded. Training loss is "
-                   "measured on the data the model learns from; validation loss on data it never "
-                   "learns from. When validation loss rises while training loss falls, the model "
-                   "is overfitting.")
+        count = f"{trained} epoch{'s' if trained != 1 else ''} recorded. " if counted else ""
+        st.caption(f"{count}Training loss is measured on the data the model learns from; "
+                   "validation loss on data it never learns from. When validation loss rises "
+                   "while training loss falls, the model is overfitting.")
     if run.dataset.get("sensitive") and run.task == "binary":
         sens = md(" and ".join(run.dataset.get("sensitive") or []))  # column names are user text
         st.caption(f"Below the curves: how differently the model treats the groups of {sens} on "
                    "the validation data, epoch by epoch: the gap in how often each group gets the "
                    "positive answer (demographic parity) and in error rates (equalized odds). "
                    "0 means no gap.")
-    live_chart(run=run.id, version=version, figs=figs, updates=updates, upto=upto, key=key)

@@ -106,7 +106,12 @@ def live_run(run_id: str) -> None:
         st.warning(str(exc))
         return
     live = run.status in LIVE_STATUSES
-    st.fragment(_run_panel, run_every=POLL_S if live else None)(run_id, live)
+    from ui.live_feed import mounted
+
+    # With the live route the chart frame fetches new points itself and reruns the panel when
+    # the run's state changes; without it (`streamlit run app.py`, page tests) the panel polls.
+    polling = live and not mounted()
+    st.fragment(_run_panel, run_every=POLL_S if polling else None)(run_id, live)
 
 
 @store_guarded  # a store restart mid-run: a note for a few ticks, then the curves again
@@ -117,8 +122,10 @@ def _run_panel(run_id: str, was_live: bool) -> None:
         st.rerun()  # ended: one full rerun draws the final state without polling
     status_badge(run)
     st.caption(config_line(run))
-    fraction, text = progress(run)
-    st.progress(fraction, text=text)
+    feed = _feed(store, run)
+    if feed is None:  # with the feed the chart frame draws the progress line, kept up to date
+        fraction, text = progress(run)
+        st.progress(fraction, text=text)
     if run.status == "queued" and (why := get_runner().waiting_reason(run_id)):
         st.caption(why)  # e.g. a Ray cluster with no free CPU
     if run.status in LIVE_STATUSES:
@@ -136,9 +143,21 @@ def _run_panel(run_id: str, was_live: bool) -> None:
     show_problem(run)
     from ui.live_curves import live_curves
 
-    live_curves(store, run, run.status in LIVE_STATUSES)
+    live_curves(store, run, run.status in LIVE_STATUSES, feed)
     if run.status == "finished" and run.test_metrics:
         _test_metrics(run)
+
+
+def _feed(store, run: Any) -> dict | None:
+    """The live route's signed URL and what the frame shows until its first answer, while the
+    run is queued or running and the route is mounted (ui/live_feed.py); else None."""
+    from ui import live_feed
+
+    if run.status not in LIVE_STATUSES or not live_feed.mounted():
+        return None
+    fraction, text = progress(run)
+    return {"url": live_feed.feed_url(run.id, store.user), "key": live_feed.live_key(run),
+            "progress": {"fraction": fraction, "text": text}, "poll_ms": int(POLL_S * 1000)}
 
 
 _METRIC_WORDS = {"accuracy": "accuracy", "r2": "R²"}

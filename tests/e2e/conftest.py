@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """A `streamlit run app.py` process; restartable on the same port and home (restart tests)."""
+    """A `streamlit run serve.py` process (the app as users start it); restartable on the same port and home (restart tests)."""
 
     def __init__(self, home: Path, port: int | None = None):
         self.home, self.port = home, port or free_port()
@@ -43,7 +43,7 @@ class AppServer:
 
     def start(self, timeout: float = 60) -> "AppServer":
         env = {**os.environ, "LAYERLAB_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
-        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py"),
                "--server.headless=true", f"--server.port={self.port}",
                "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
                "--server.fileWatcherType=none"]

@@ -79,3 +79,44 @@ def test_points_are_appended_and_zoom_survives(app_url, page):
         ".querySelector('.js-plotly-plot'); return p && !p.__original && p.data.find("
         "d => d.name === 'training loss').x.length === 10; }", timeout=60_000)
     assert len(store.epochs(run_id)) == 10
+
+
+def test_points_come_from_the_live_route_without_rerunning_the_page(app_url, page):
+    """While a run trains, the chart frame fetches new points from LayerLab's route and the
+    page does not rerun (no Streamlit messages reach the browser); the page reruns once when
+    the run's state changes (here: it starts), and the progress line follows the epochs."""
+    store = open_store()
+    run_id = _fake_running_run(store)
+    store.set_status(run_id, "queued")
+    frames_in, feed_calls = [], []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames_in.append(f)))
+    page.on("request", lambda r: "/layerlab/live?" in r.url and feed_calls.append(r.url))
+    page.goto(f"{app_url}/train?run={run_id}", timeout=120_000)
+    frame = _chart_frame(page)
+    page.get_by_text("Waiting", exact=True).first.wait_for(timeout=30_000)
+    store.set_status(run_id, "running")  # a state change: the page reruns and says so
+    page.get_by_text("Training", exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # let the rerun's messages arrive
+    before = len(frames_in)
+    for epoch in (1, 2, 3):
+        store.set_progress(run_id, epoch=epoch, total_epochs=20, step=epoch * 10,
+                           steps_per_epoch=10, eta_s=None)
+        _write(store, run_id, epoch)
+        _wait_drawn(page, epoch)
+    assert len(frames_in) == before  # nothing came through Streamlit's connection
+    assert len(feed_calls) >= 3 and all(f"run={run_id}" in u and "sig=" in u for u in feed_calls)
+    frame.get_by_text("Epoch 3 / 20", exact=False).wait_for(timeout=10_000)
+    assert frame.evaluate("() => document.querySelector('#progress')"
+                          ".getAttribute('aria-valuenow')") == "15"
+    store.set_status(run_id, "stopped")
+
+
+def test_the_live_route_refuses_a_forged_link(app_url, page):
+    """The route answers only URLs this server signed: an edited one gets 403 and a message."""
+    store = open_store()
+    run_id = _fake_running_run(store)
+    page.goto(f"{app_url}/train?run={run_id}", timeout=120_000)
+    _chart_frame(page)
+    response = page.request.get(f"{app_url}/layerlab/live?run={run_id}&user=&exp=9999999999&sig=00")
+    assert response.status == 403
+    assert "not valid" in response.json()["error"]

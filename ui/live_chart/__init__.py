@@ -59,7 +59,8 @@ def _component(home: str):
 
 
 def live_chart(*, run: str, version: str, figs: list | None, updates: list | None = None,
-               upto: dict | None = None, replace: dict | None = None, key: str) -> dict | None:
+               upto: dict | None = None, replace: dict | None = None, feed: dict | None = None,
+               key: str) -> dict | None:
     """Mount (or feed) the live charts; returns what the browser acknowledged:
     {"version", "epoch", "step"} (the last points drawn), or None before it first drew.
 
@@ -68,12 +69,16 @@ def live_chart(*, run: str, version: str, figs: list | None, updates: list | Non
     `replace` swaps whole trace properties instead of appending (a decision boundary's heatmap
     from a new checkpoint): {"stamp", "charts": [{"data": {prop: [value per trace]},
     "traces": [index...], "layout": {...}} | None, ...]}, applied once per new `stamp`.
+    `feed` ({"url", "key", "progress", "poll_ms"}): the frame fetches new points from LayerLab's
+    route itself (ui/live_feed.py), shows the progress line, and answers only when the run's
+    state `key` changes (its acknowledgement then carries the new key: the panel reruns).
     """
     from core import settings
 
     comp = _component(str(settings.home()))
     return comp(run=run, version=version, figs=figs, updates=updates or [],
-                upto=upto or {"epoch": -1, "step": -1}, replace=replace, key=key, default=None)
+                upto=upto or {"epoch": -1, "step": -1}, replace=replace, feed=feed, key=key,
+                default=None)
 
 
 __all__ = ["live_chart"]

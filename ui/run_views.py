@@ -138,6 +138,8 @@ def _run_panel(run_id: str, was_live: bool) -> None:
 
             stop_run(store, get_runner(), run_id)
             run = store.get_run(run_id)
+            if run.status not in LIVE_STATUSES:
+                st.rerun()  # stopped at once (it was still waiting): draw the ended run
         if not_yours:
             st.caption(md(not_yours))
     show_problem(run)

@@ -5,6 +5,7 @@ The test plays the worker (like bench/live_latency.py): it writes epoch rows of 
 run into the real store while the real app shows it in chromium.
 """
 from core.runs import EpochRow, open_store
+from tests.e2e.conftest import wait_for_app
 
 FRAME_PLOTS = "() => [...document.querySelectorAll('.js-plotly-plot')]"
 LOSS_LEN_JS = f"() => ({FRAME_PLOTS})()[0].data.find(d => d.name === 'training loss').x.length"
@@ -96,7 +97,8 @@ def test_points_come_from_the_live_route_without_rerunning_the_page(app_url, pag
     page.get_by_text("Waiting", exact=True).first.wait_for(timeout=30_000)
     store.set_status(run_id, "running")  # a state change: the page reruns and says so
     page.get_by_text("Training", exact=True).first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # let the rerun's messages arrive
+    wait_for_app(page)  # the rerun has finished and its messages have arrived
+    page.wait_for_timeout(1000)
     before = len(frames_in)
     for epoch in (1, 2, 3):
         store.set_progress(run_id, epoch=epoch, total_epochs=20, step=epoch * 10,

@@ -110,6 +110,21 @@ def test_points_come_from_the_live_route_without_rerunning_the_page(app_url, pag
     frame.get_by_text("Epoch 3 / 20", exact=False).wait_for(timeout=10_000)
     assert frame.evaluate("() => document.querySelector('#progress')"
                           ".getAttribute('aria-valuenow')") == "15"
+
+    # Out of sight, a chart is not redrawn: its points wait until it is scrolled into view.
+    page.set_viewport_size({"width": 1400, "height": 300})
+    page.mouse.wheel(0, -10_000)
+    page.wait_for_function("() => window.scrollY === 0 && ![...document.querySelectorAll('iframe')]"
+                           ".some(i => i.src.includes('layerlab_live_chart') && "
+                           "i.getBoundingClientRect().top < window.innerHeight)", timeout=10_000)
+    store.set_progress(run_id, epoch=4, total_epochs=20, step=40, steps_per_epoch=10, eta_s=None)
+    _write(store, run_id, 4)
+    frame.get_by_text("Epoch 4 / 20", exact=False).wait_for(timeout=10_000)  # fetched
+    page.wait_for_timeout(1000)
+    assert frame.evaluate(LOSS_LEN_JS) == 4  # epochs 0-3: the new point waits
+    frame.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    _wait_drawn(page, 4)
+    assert frame.evaluate(LOSS_LEN_JS) == 5
     store.set_status(run_id, "stopped")
 
 

@@ -135,5 +135,6 @@ def test_the_live_route_refuses_a_forged_link(app_url, page):
     page.goto(f"{app_url}/train?run={run_id}", timeout=120_000)
     _chart_frame(page)
     response = page.request.get(f"{app_url}/layerlab/live?run={run_id}&user=&exp=9999999999&sig=00")
+    store.set_status(run_id, "stopped")  # this process played its worker: end it, not the server
     assert response.status == 403
     assert "not valid" in response.json()["error"]

@@ -70,18 +70,19 @@ def _line(name: str, xs, ys, colour: str, *, dash: str | None = None, width: flo
             "hovertemplate": "%{y:.4g}<extra>" + name + "</extra>"}
 
 
-def _as_arrays(trace: dict) -> dict:
+def _as_arrays(trace: dict, dtype: str = "float64") -> dict:
     """x and y as float64 arrays (a missing value becomes NaN, which plotly also draws as a gap).
 
     plotly validates a list point by point but an array by its dtype: for the overlay of 20
     runs of 500 epochs that is 0.23 s against 0.03 s per chart, and the figure travels to the
-    browser as compact binary arrays instead of decimal text."""
+    browser as compact binary arrays instead of decimal text. "float32" halves them again (7
+    significant digits: exact for epochs, more than the 4 a hover label shows)."""
     import numpy as np
 
     out = dict(trace)
     for axis in ("x", "y"):
         if isinstance(out.get(axis), list):
-            out[axis] = np.array([np.nan if v is None else v for v in out[axis]], dtype=float)
+            out[axis] = np.array([np.nan if v is None else v for v in out[axis]], dtype=dtype)
     return out
 
 
@@ -180,13 +181,15 @@ def overlay(runs_epochs: dict[str, list[Any]], field: str, *, title: str | None 
 
 
 def overlay_panels(runs_epochs: dict[str, list[Any]],
-                   panels: list[tuple[str, str, list[float] | None]]):
+                   panels: list[tuple[str, str, list[float] | None]], *,
+                   template: dict | None = None):
     """Several EpochRow fields side by side in ONE figure, one line per run in each panel.
 
     `panels` is [(field, title, y_range or None), ...]. A run has one colour and one legend entry
     for all panels, so clicking it hides or shows it everywhere. One figure instead of one per
     field also draws in half the time in the browser (plotly's cost is mostly per chart: two
-    20-run charts took 0.30 s, the same panels in one figure 0.15 s)."""
+    20-run charts took 0.30 s, the same panels in one figure 0.15 s). `template` (e.g.
+    `core.plots.look.streamlit_look()`) replaces plotly's default look."""
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[t for _, t, _ in panels],
@@ -194,7 +197,10 @@ def overlay_panels(runs_epochs: dict[str, list[Any]],
     for col, (field, title, y_range) in enumerate(panels, start=1):
         for i, (label, rows) in enumerate(runs_epochs.items()):
             name = plain(label)
-            trace = _as_arrays(_line(name, *_series(rows, field), _PALETTE[i % len(_PALETTE)]))
+            # float32: the browser copies the whole figure twice while drawing it, so half the
+            # bytes is a shorter draw (the overlay of 20 runs: 0.3 MB instead of 0.6 MB)
+            trace = _as_arrays(_line(name, *_series(rows, field), _PALETTE[i % len(_PALETTE)]),
+                               "float32")
             fig.add_trace({**trace, "legendgroup": name, "showlegend": col == 1}, row=1, col=col)
         fig.update_xaxes(title_text="Epoch", rangemode="tozero", row=1, col=col)
         fig.update_yaxes(title_text=title.split(" (")[0],  # "Validation accuracy"
@@ -202,6 +208,8 @@ def overlay_panels(runs_epochs: dict[str, list[Any]],
     fig.update_layout(height=420, margin={"l": 50, "r": 10, "t": 40, "b": 10}, showlegend=True,
                       legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
                       hovermode="x unified", uirevision="keep")
+    if template is not None:
+        fig.update_layout(template=template)
     return fig
 
 

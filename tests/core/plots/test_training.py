@@ -1,6 +1,8 @@
 """Training-curve figures: right traces, right lengths, gaps for missing values, decimation."""
 import math
 
+import pytest
+
 from core.plots.training import (MAX_POINTS, decimate, loss_curves, loss_traces, metric_curve,
                                  metric_traces, overlay)
 from core.runs import EpochRow
@@ -118,6 +120,46 @@ def test_overlay_panels_one_legend_entry_and_colour_per_run():
     assert [t.name for t in left] == [t.name for t in right] == ["first", "second ‹b›"]
     assert [t.showlegend for t in fig.data] == [True, True, False, False]
     assert [t.line.color for t in left] == [t.line.color for t in right]
-    assert pts(left[0].y) == [1.0, 0.5, 1 / 3] and pts(left[1].y) == [None, None]
-    assert pts(right[0].y) == [0.0, 0.1, 0.2]
+    # float32 on the wire: 7 significant digits, more than a hover label's 4
+    assert pts(left[0].y) == pytest.approx([1.0, 0.5, 1 / 3], rel=1e-6)
+    assert pts(left[1].y) == [None, None]
+    assert pts(right[0].y) == pytest.approx([0.0, 0.1, 0.2], rel=1e-6)
+    assert {t.y.dtype.name for t in fig.data} == {t.x.dtype.name for t in fig.data} == {"float32"}
     assert tuple(fig.layout.yaxis2.range) == (0, 1.02)
+
+
+# What Streamlit 1.67's chart theme gives a figure (read from its frontend, PlotlyChart's
+# CustomTheme, and from a themed chart's layout in the browser): (text, legend text, background,
+# grid lines, hover border) for its light and dark themes.
+STREAMLIT_THEME = {"light": ("#808495", "#262730", "#FFFFFF", "#e6eaf1", "#DCD8D4"),
+                   "dark": ("#e6eaf1", "#fafafa", "#171614", "#31333F", "#4A4742")}
+
+
+@pytest.mark.parametrize("kind", ["light", "dark"])
+def test_overlay_panels_carry_streamlits_look(kind):
+    from core.plots.look import streamlit_look
+    from core.plots.training import overlay_panels
+
+    runs = {"first": [row(e) for e in range(3)]}
+    fig = overlay_panels(runs, [("val_loss", "Validation loss", None),
+                                ("val_metric", "Validation accuracy", None)],
+                         template=streamlit_look(kind))
+    text, legend, bg, grid, hover_border = STREAMLIT_THEME[kind]
+    look = fig.layout.template.layout
+    assert look.font.family == '"Source Sans", sans-serif' and look.font.size == 12
+    assert look.font.color == look.xaxis.tickfont.color == look.yaxis.title.font.color == text
+    assert look.legend.font.color == legend and look.legend.font.size == 12
+    assert look.paper_bgcolor == look.plot_bgcolor == look.hoverlabel.bgcolor == bg
+    assert look.yaxis.gridcolor == look.yaxis.zerolinecolor == look.xaxis.tickcolor == grid
+    assert look.hoverlabel.bordercolor == hover_border
+    assert look.xaxis.showgrid is False and look.xaxis.zeroline is False
+    assert (look.xaxis.title.standoff, look.yaxis.title.standoff, look.margin.pad) == (20, 24, 8)
+    assert look.xaxis.title.font.size == look.yaxis.title.font.size == 14
+    # the figure's own layout still wins where it sets something (the legend under the chart)
+    assert fig.layout.legend.orientation == "h" and fig.layout.margin.l == 50
+
+
+def test_streamlit_look_is_light_until_the_browser_says_dark():
+    from core.plots.look import streamlit_look
+
+    assert streamlit_look(None) == streamlit_look("light") != streamlit_look("dark")

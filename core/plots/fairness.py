@@ -83,7 +83,7 @@ def live_gap_traces(epochs: Iterable) -> list[dict]:
     rows = [(ep, ex) for ep, ex in rows if ex and ("dp_diff" in ex or "eo_diff" in ex)]
     if not rows:
         return []
-    return [{"type": "scatter", "mode": "lines+markers", "name": name,
+    return [{"type": "scatter", "mode": "lines", "name": name,  # lines: see training.loss_traces
              "x": [ep for ep, _ in rows], "y": [clean(ex.get(key)) for _, ex in rows]}
             for key, name in _GAPS]
 

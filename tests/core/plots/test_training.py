@@ -165,3 +165,19 @@ def test_streamlit_look_is_light_until_the_browser_says_dark():
     from core.plots.look import streamlit_look
 
     assert streamlit_look(None) == streamlit_look("light") != streamlit_look("dark")
+
+
+def test_extremes_keeps_real_points_spikes_gaps_and_the_last_point():
+    from core.plots.training import extremes
+
+    xs = list(range(500))
+    ys = [1.0 / (1 + x) for x in xs]
+    ys[123] = 9.0  # one spike
+    ys[300:320] = [None] * 20  # a gap
+    kx, ky = extremes(xs, ys, 100)
+    assert len(kx) <= 101 and kx == sorted(kx)
+    assert all(y is None or y == ys[x] for x, y in zip(kx, ky))  # true values, not averages
+    assert (123, 9.0) in zip(kx, ky)
+    assert any(y is None and 300 <= x < 320 for x, y in zip(kx, ky))
+    assert kx[-1] == 499 and ky[-1] == ys[499]
+    assert extremes(xs[:50], ys[:50], 100) == (xs[:50], ys[:50])  # short series untouched

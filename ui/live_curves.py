@@ -76,6 +76,16 @@ def new_points(run: Any, epochs: list, steps: list) -> list[dict | None]:
     return [{"data": t} if t else None for t in traces]
 
 
+def points_after(store: Any, run: Any, epoch: int, step: int, live: bool) -> tuple[list, dict]:
+    """The traces of the points after (`epoch`, `step`) and the new position: what a live tick
+    sends, whether the page reruns (fallback) or the chart frame asks (ui/live_feed.py)."""
+    epochs = store.epochs_after(run.id, epoch)
+    steps = store.steps_after(run.id, step) if live else []
+    updates = new_points(run, epochs, steps) if (epochs or steps) else []
+    return updates, {"epoch": max([epoch, *(e.epoch for e in epochs)]),
+                     "step": max([step, *(s for s, _ in steps)])}
+
+
 def live_curves(store: Any, run: Any, live: bool, feed: dict | None = None) -> None:
     """Draw the run's curves; while `live`, send the browser only what it has not drawn.
 
@@ -90,12 +100,8 @@ def live_curves(store: Any, run: Any, live: bool, feed: dict | None = None) -> N
         upto = {"epoch": max((e.epoch for e in epochs), default=-1),
                 "step": max((s for s, _ in steps), default=-1)}
     else:
-        epochs = store.epochs_after(run.id, ack["epoch"])
-        steps = store.steps_after(run.id, ack["step"]) if live else []
         figs = None
-        updates = new_points(run, epochs, steps) if (epochs or steps) else []
-        upto = {"epoch": max([ack["epoch"], *(e.epoch for e in epochs)]),
-                "step": max([ack["step"], *(s for s, _ in steps)])}
+        updates, upto = points_after(store, run, ack["epoch"], ack["step"], live)
     _captions(run, live, upto["epoch"], counted=feed is None)
     if upto["epoch"] < 0 and not live:
         return

@@ -93,18 +93,15 @@ def _store(url: str):
 def payload(store: Any, run_id: str, after_epoch: int, after_step: int) -> dict:
     """What the frame needs after the points it has: new traces per chart, the progress line,
     and `key` (status and stop flag), whose change tells the frame to let the page rerun."""
-    from ui.live_curves import new_points
+    from ui.live_curves import points_after
     from ui.run_views import LIVE_STATUSES, progress
 
     run = store.get_run(run_id)
-    live = run.status in LIVE_STATUSES
-    epochs = store.epochs_after(run_id, after_epoch)
-    steps = store.steps_after(run_id, after_step) if live else []
+    updates, upto = points_after(store, run, after_epoch, after_step,
+                                 run.status in LIVE_STATUSES)
     fraction, text = progress(run)
     return {"key": live_key(run), "progress": {"fraction": fraction, "text": text},
-            "updates": new_points(run, epochs, steps) if (epochs or steps) else [],
-            "upto": {"epoch": max([after_epoch, *(e.epoch for e in epochs)]),
-                     "step": max([after_step, *(s for s, _ in steps)])}}
+            "updates": updates, "upto": upto}
 
 
 def live_key(run: Any) -> str:
